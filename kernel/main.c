@@ -4,6 +4,7 @@
  * Module init and exit: the order of everything else.
  */
 #include "netlink.h"
+#include "noise.h"
 #include "relay.h"
 
 #include <linux/init.h>
@@ -15,6 +16,7 @@ static int __init wgx_mod_init(void)
 {
 	int ret;
 
+	wgx_noise_init();
 	ret = wgx_relay_pernet_init();
 	if (ret)
 		goto err_pernet;
@@ -35,6 +37,7 @@ static void __exit wgx_mod_exit(void)
 {
 	wgx_genetlink_uninit();
 	wgx_relay_pernet_uninit();
+	rcu_barrier();
 	pr_info("wgx %s unloaded\n", WGX_VERSION);
 }
 

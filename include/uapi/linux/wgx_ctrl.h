@@ -111,6 +111,7 @@ struct wgx_ctrl_query_reply {
 	__le32 offset;
 	__le16 count;
 	__le16 reserved;
+	__le32 reserved2;		/* zero; aligns spokes[] to 8 */
 	struct wgx_ctrl_spoke spokes[];
 };
 

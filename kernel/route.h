@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Routes (hub, spoke) and the receiver indices learned from the handshakes
+ * forwarded along them.
+ */
+#ifndef _WGX_ROUTE_H
+#define _WGX_ROUTE_H
+
+#include "messages.h"
+
+#include <linux/list.h>
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
+
+struct wgx_peer;
+struct wgx_relay;
+
+enum wgx_route_dir {
+	WGX_DIR_HUB_TO_SPOKE = 0,
+	WGX_DIR_SPOKE_TO_HUB = 1,
+};
+
+/*
+ * A route exists because the hub declared the spoke; it holds a reference
+ * to both peers. Created and removed under relay->lock; freed after an RCU
+ * grace period. @lock protects @indices, @nindices and @dead.
+ */
+struct wgx_route {
+	struct wgx_peer *hub;
+	struct wgx_peer *spoke;
+	struct list_head hub_entry;	/* hub->hub_routes (RCU) */
+	struct list_head spoke_entry;	/* spoke->spoke_routes (RCU) */
+	struct rhash_head node;		/* relay->routes by (hub, spoke) */
+	spinlock_t lock;
+	struct list_head indices;	/* oldest first */
+	unsigned int nindices;
+	bool dead;
+	u64 last_handshake_real;	/* ns; WRITE_ONCE */
+	atomic64_t bytes[2], packets[2];	/* by enum wgx_route_dir */
+	struct rcu_head rcu;
+};
+
+struct wgx_route_key {
+	struct wgx_peer *hub;
+	struct wgx_peer *spoke;
+};
+
+/* Key of a forwarded index: packets that @from sends with receiver index
+ * @index go to the index's @to. */
+struct wgx_index_key {
+	struct wgx_peer *from;
+	__le32 index;
+	u32 zero;			/* no padding in a hashed key */
+};
+
+struct wgx_index {
+	struct rhash_head node;		/* relay->indices */
+	struct wgx_index_key key;
+	struct wgx_peer *to;		/* the route holds the reference */
+	struct wgx_route *route;
+	enum wgx_route_dir dir;		/* direction of @from -> @to */
+	u64 created;			/* boottime ns */
+	struct list_head route_entry;	/* route->indices; route->lock */
+	struct rcu_head rcu;
+};
+
+/* relay->lock held. */
+struct wgx_route *wgx_route_lookup(struct wgx_relay *relay,
+				   struct wgx_peer *hub, struct wgx_peer *spoke);
+int wgx_route_add(struct wgx_relay *relay, struct wgx_peer *hub,
+		  struct wgx_peer *spoke);
+void wgx_route_del(struct wgx_relay *relay, struct wgx_route *route);
+/* relay->lock held: drop expired indices of every route. */
+void wgx_route_gc(struct wgx_relay *relay);
+
+/* Softirq, RCU read side: learn that @from's packets with receiver index
+ * @index go to @to along @route. Bounded per route (oldest evicted). */
+void wgx_index_learn(struct wgx_relay *relay, struct wgx_route *route,
+		     struct wgx_peer *from, __le32 index, struct wgx_peer *to,
+		     enum wgx_route_dir dir);
+/* RCU read side. */
+struct wgx_index *wgx_index_lookup(struct wgx_relay *relay,
+				   struct wgx_peer *from, __le32 index);
+
+extern const struct rhashtable_params wgx_route_params;
+extern const struct rhashtable_params wgx_index_params;
+
+#endif /* _WGX_ROUTE_H */
