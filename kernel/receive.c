@@ -91,8 +91,7 @@ static void forward_initiation(struct wgx_relay *relay, struct sk_buff *skb,
 	enum wgx_route_dir dir = WGX_DIR_SPOKE_TO_HUB;
 	struct wgx_peer *to = NULL;
 
-	if (!wgx_ratelimiter_allow(&relay->fwd_limiter, src))
-		{
+	if (!wgx_ratelimiter_allow(&relay->fwd_limiter, src)) {
 		drop(relay, skb, from, WGX_STAT_DROP_RATELIMITED);
 		return;
 	}
@@ -116,13 +115,11 @@ static void forward_initiation(struct wgx_relay *relay, struct sk_buff *skb,
 			}
 		}
 	}
-	if (!found)
-		{
+	if (!found) {
 		drop(relay, skb, from, WGX_STAT_DROP_NO_ROUTE);
 		return;
 	}
-	if (!wgx_peer_online(to))
-		{
+	if (!wgx_peer_online(to)) {
 		drop(relay, skb, from, WGX_STAT_DROP_OFFLINE);
 		return;
 	}
@@ -133,19 +130,19 @@ static void forward_initiation(struct wgx_relay *relay, struct sk_buff *skb,
 	forward(relay, skb, from, to, found, dir);
 }
 
-/* Responses, cookie replies and transport data: by (sender, index). */
+/* Responses, cookie replies and transport data: by (sender, index). @idx
+ * is the lookup's result when the caller already made it. */
 static void forward_by_index(struct wgx_relay *relay, struct sk_buff *skb,
-			     struct wgx_peer *from, __le32 index, __le32 type)
+			     struct wgx_peer *from, __le32 index, __le32 type,
+			     struct wgx_index *idx)
 {
-	struct wgx_index *idx = wgx_index_lookup(relay, from, index);
-
 	if (!idx)
-		{
+		idx = wgx_index_lookup(relay, from, index);
+	if (!idx) {
 		drop(relay, skb, from, WGX_STAT_DROP_UNKNOWN_INDEX);
 		return;
 	}
-	if (!wgx_peer_online(idx->to))
-		{
+	if (!wgx_peer_online(idx->to)) {
 		drop(relay, skb, from, WGX_STAT_DROP_OFFLINE);
 		return;
 	}
@@ -154,11 +151,10 @@ static void forward_by_index(struct wgx_relay *relay, struct sk_buff *skb,
 		struct message_handshake_response *msg = (void *)skb->data;
 
 		/* A response carries mac1 keyed to the initiator we know. */
-		if (!wgx_mac1_check(msg, sizeof(*msg), idx->to->mac1_key))
-			{
-		drop(relay, skb, from, WGX_STAT_DROP_BAD_MAC);
-		return;
-	}
+		if (!wgx_mac1_check(msg, sizeof(*msg), idx->to->mac1_key)) {
+			drop(relay, skb, from, WGX_STAT_DROP_BAD_MAC);
+			return;
+		}
 		wgx_index_learn(relay, idx->route, idx->to, msg->sender_index,
 				from, !idx->dir);
 		WRITE_ONCE(idx->route->last_handshake_real, ktime_get_real_ns());
@@ -175,8 +171,7 @@ static void queue_own(struct wgx_relay *relay, struct sk_buff *skb,
 
 	if (queue == &relay->handshake_queue && qlen >= max / 8)
 		WRITE_ONCE(relay->last_under_load, ktime_get_coarse_boottime_ns());
-	if (unlikely(qlen >= max || READ_ONCE(relay->dying)))
-		{
+	if (unlikely(qlen >= max || READ_ONCE(relay->dying))) {
 		drop(relay, skb, NULL, WGX_STAT_DROP_RATELIMITED);
 		return;
 	}
@@ -197,11 +192,10 @@ int wgx_receive(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 	wgx_stat_inc(relay, WGX_STAT_RX_PACKETS);
-	if (unlikely(prepare_skb_header(skb) < 0))
-		{
-			drop(relay, skb, NULL, WGX_STAT_DROP_MALFORMED);
-			return 0;
-		}
+	if (unlikely(prepare_skb_header(skb) < 0)) {
+		drop(relay, skb, NULL, WGX_STAT_DROP_MALFORMED);
+		return 0;
+	}
 	wgx_stat_add(relay, WGX_STAT_RX_BYTES, skb->len);
 	wgx_socket_endpoint_from_skb(&src, skb);
 	header = (void *)skb->data;
@@ -220,8 +214,7 @@ int wgx_receive(struct sock *sk, struct sk_buff *skb)
 			return 0;
 		}
 		from = wgx_peer_by_endpoint(relay, &src);
-		if (!from)
-			{
+		if (!from) {
 			drop(relay, skb, NULL, WGX_STAT_DROP_UNKNOWN_ENDPOINT);
 			return 0;
 		}
@@ -233,14 +226,13 @@ int wgx_receive(struct sock *sk, struct sk_buff *skb)
 		    !pskb_may_pull(skb, skb->len))
 			break;
 		from = wgx_peer_by_endpoint(relay, &src);
-		if (!from)
-			{
+		if (!from) {
 			drop(relay, skb, NULL, WGX_STAT_DROP_UNKNOWN_ENDPOINT);
 			return 0;
 		}
 		forward_by_index(relay, skb, from,
 				 ((struct message_handshake_response *)skb->data)->receiver_index,
-				 type);
+				 type, NULL);
 		return 0;
 
 	case cpu_to_le32(MESSAGE_HANDSHAKE_COOKIE):
@@ -248,17 +240,17 @@ int wgx_receive(struct sock *sk, struct sk_buff *skb)
 		    !pskb_may_pull(skb, skb->len))
 			break;
 		from = wgx_peer_by_endpoint(relay, &src);
-		if (!from)
-			{
+		if (!from) {
 			drop(relay, skb, NULL, WGX_STAT_DROP_UNKNOWN_ENDPOINT);
 			return 0;
 		}
 		forward_by_index(relay, skb, from,
 				 ((struct message_handshake_cookie *)skb->data)->receiver_index,
-				 type);
+				 type, NULL);
 		return 0;
 
 	case cpu_to_le32(MESSAGE_DATA): {
+		struct wgx_index *idx;
 		__le32 key_idx;
 
 		if (skb->len < MESSAGE_MINIMUM_LENGTH ||
@@ -266,8 +258,9 @@ int wgx_receive(struct sock *sk, struct sk_buff *skb)
 			break;
 		key_idx = ((struct message_data *)skb->data)->key_idx;
 		from = wgx_peer_by_endpoint(relay, &src);
-		if (from && wgx_index_lookup(relay, from, key_idx)) {
-			forward_by_index(relay, skb, from, key_idx, type);
+		idx = from ? wgx_index_lookup(relay, from, key_idx) : NULL;
+		if (idx) {
+			forward_by_index(relay, skb, from, key_idx, type, idx);
 			return 0;
 		}
 		/* One of the relay's own sessions: it may have roamed, so the
@@ -278,11 +271,9 @@ int wgx_receive(struct sock *sk, struct sk_buff *skb)
 				  MAX_QUEUED_OWN_PACKETS, &relay->own_work);
 			return 0;
 		}
-		{
-			drop(relay, skb, from, from ? WGX_STAT_DROP_UNKNOWN_INDEX :
-				WGX_STAT_DROP_UNKNOWN_ENDPOINT);
-			return 0;
-		}
+		drop(relay, skb, from, from ? WGX_STAT_DROP_UNKNOWN_INDEX :
+					      WGX_STAT_DROP_UNKNOWN_ENDPOINT);
+		return 0;
 	}
 	}
 	drop(relay, skb, NULL, WGX_STAT_DROP_MALFORMED);
