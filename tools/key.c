@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -115,4 +116,51 @@ int key_read_file(uint8_t key[WGX_KEY_LEN], const char *path)
 	ok = key_read_stream(key, f);
 	fclose(f);
 	return ok ? 0 : -EINVAL;
+}
+
+int key_list_add(struct key_list *l, const uint8_t key[WGX_KEY_LEN])
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		void *p = realloc(l->keys, cap * WGX_KEY_LEN);
+
+		if (!p)
+			return -ENOMEM;
+		l->keys = p;
+		l->cap = cap;
+	}
+	memcpy(l->keys[l->n++], key, WGX_KEY_LEN);
+	return 0;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return memcmp(a, b, WGX_KEY_LEN);
+}
+
+size_t key_list_sort_unique(struct key_list *l)
+{
+	size_t j = 0, dropped;
+
+	if (!l->n)
+		return 0;
+	qsort(l->keys, l->n, WGX_KEY_LEN, cmp_key);
+	for (size_t i = 1; i < l->n; i++)
+		if (memcmp(l->keys[i], l->keys[j], WGX_KEY_LEN))
+			memcpy(l->keys[++j], l->keys[i], WGX_KEY_LEN);
+	dropped = l->n - (j + 1);
+	l->n = j + 1;
+	return dropped;
+}
+
+bool key_list_contains(const struct key_list *l, const uint8_t key[WGX_KEY_LEN])
+{
+	return l->n && bsearch(key, l->keys, l->n, WGX_KEY_LEN, cmp_key);
+}
+
+void key_list_free(struct key_list *l)
+{
+	free(l->keys);
+	l->keys = NULL;
+	l->n = l->cap = 0;
 }

@@ -31,4 +31,18 @@ bool key_read_stream(uint8_t key[WGX_KEY_LEN], void *stdio_file);
  * world-readable file, -EINVAL for bad contents. */
 int key_read_file(uint8_t key[WGX_KEY_LEN], const char *path);
 
+/* A growable list of public keys. */
+struct key_list {
+	uint8_t (*keys)[WGX_KEY_LEN];
+	size_t n, cap;
+};
+
+/* Append a key. 0 or -ENOMEM. */
+int key_list_add(struct key_list *l, const uint8_t key[WGX_KEY_LEN]);
+/* Sort (bytewise) and drop duplicates; returns how many were dropped. */
+size_t key_list_sort_unique(struct key_list *l);
+/* Whether @key is in a sorted list. */
+bool key_list_contains(const struct key_list *l, const uint8_t key[WGX_KEY_LEN]);
+void key_list_free(struct key_list *l);
+
 #endif /* _WGX_KEY_H */

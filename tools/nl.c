@@ -6,6 +6,7 @@
 #include "term.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <stdbool.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -34,8 +35,12 @@ int wgx_nl_open(struct wgx_nl *nl, bool quiet)
 			    nl_geterror(err));
 		goto err;
 	}
-	/* Ask for the kernel's error messages (extack); harmless if refused. */
+	/* Ask for the kernel's error messages (extack), and for errors that do
+	 * not echo the request (which may hold a private key); harmless if
+	 * refused. */
 	setsockopt(nl_socket_get_fd(nl->sock), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(nl->sock), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
 	nl->family = genl_ctrl_resolve(nl->sock, WGX_GENL_NAME);
 	if (nl->family < 0) {
@@ -60,7 +65,14 @@ void wgx_nl_close(struct wgx_nl *nl)
 
 struct nl_msg *wgx_nl_msg(const struct wgx_nl *nl, int cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	return wgx_nl_msg_size(nl, cmd, flags, 0);
+}
+
+struct nl_msg *wgx_nl_msg_size(const struct wgx_nl *nl, int cmd, int flags,
+			       size_t size)
+{
+	struct nl_msg *msg = size ? nlmsg_alloc_size(NLMSG_SPACE(GENL_HDRLEN) + size + 4096)
+				  : nlmsg_alloc();
 
 	if (!msg)
 		return NULL;
@@ -75,40 +87,75 @@ struct nl_msg *wgx_nl_msg(const struct wgx_nl *nl, int cmd, int flags)
 struct talk_state {
 	int err;		/* 1 until the final answer */
 	bool intr;		/* a dump was interrupted by a change */
-	char extack[256];
+	char *extack;
 	int (*cb)(struct nl_msg *, void *);
 	void *arg;
 };
+
+/* The extack message in the TLVs at @attrs, up to the end of @nlh. */
+static void read_extack(struct talk_state *st, struct nlmsghdr *nlh,
+			struct nlattr *attrs)
+{
+	struct nlattr *a;
+	int len, rem;
+
+	len = (int)((char *)nlh + nlh->nlmsg_len - (char *)attrs);
+	nla_for_each_attr(a, attrs, len, rem) {
+		if (nla_type(a) == NLMSGERR_ATTR_MSG) {
+			int n = (int)strnlen(nla_data(a), (size_t)nla_len(a));
+
+			/* One line: the message ends at its first newline. */
+			snprintf(st->extack, WGX_NL_EXTACK_LEN, "%.*s", n,
+				 (const char *)nla_data(a));
+			st->extack[strcspn(st->extack, "\n")] = '\0';
+		}
+	}
+}
 
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	struct talk_state *st = arg;
 	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
-	struct nlattr *attrs, *a;
-	int len, rem;
 
 	st->err = e->error;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return NL_STOP;
 	/* The TLVs follow the echoed request (only its header if capped). */
-	attrs = (struct nlattr *)((char *)e + sizeof(*e) +
-		((nlh->nlmsg_flags & NLM_F_CAPPED) ? 0 :
-		 NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN));
-	len = (int)((char *)nlh + nlh->nlmsg_len - (char *)attrs);
-	nla_for_each_attr(a, attrs, len, rem) {
-		if (nla_type(a) == NLMSGERR_ATTR_MSG)
-			snprintf(st->extack, sizeof(st->extack), "%s",
-				 (const char *)nla_data(a));
-	}
+	read_extack(st, nlh, (struct nlattr *)((char *)e + sizeof(*e) +
+		    ((nlh->nlmsg_flags & NLM_F_CAPPED) ? 0 :
+		     NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN)));
 	return NL_STOP;
 }
 
 static int on_finish(struct nl_msg *msg, void *arg)
 {
 	struct talk_state *st = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int err = 0;
 
 	st->err = 0;
+	/* A dump that failed on the way ends with NLMSG_DONE carrying the
+	 * error, and the extack message after it. */
+	if (nlh->nlmsg_type == NLMSG_DONE &&
+	    nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(err)) {
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+		if (err < 0) {
+			st->err = err;
+			if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+				read_extack(st, nlh, (struct nlattr *)
+					    ((char *)nlmsg_data(nlh) + NLMSG_ALIGN(sizeof(err))));
+		}
+	}
 	return NL_STOP;
+}
+
+static int on_dump_intr(struct nl_msg *msg, void *arg)
+{
+	struct talk_state *st = arg;
+
+	/* Keep reading to the end of the dump; the caller starts again. */
+	st->intr = true;
+	return NL_OK;
 }
 
 static int on_valid(struct nl_msg *msg, void *arg)
@@ -120,45 +167,76 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return st->cb ? st->cb(msg, st->arg) : NL_OK;
 }
 
-int wgx_nl_talk(struct wgx_nl *nl, struct nl_msg *msg,
-		int (*cb)(struct nl_msg *, void *), void *arg, const char *what)
+static void free_msg(struct nl_msg *msg)
 {
-	struct talk_state st = { .err = 1, .cb = cb, .arg = arg };
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	sodium_memzero(nlh, nlh->nlmsg_len);
+	nlmsg_free(msg);
+}
+
+int wgx_nl_request(struct wgx_nl *nl, struct nl_msg *msg,
+		   int (*cb)(struct nl_msg *, void *), void *arg,
+		   char extack[WGX_NL_EXTACK_LEN])
+{
+	struct talk_state st = { .err = 1, .cb = cb, .arg = arg, .extack = extack };
 	struct nl_cb *nlcb;
 	int err;
 
+	extack[0] = '\0';
 	nlcb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!nlcb) {
-		nlmsg_free(msg);
+		free_msg(msg);
 		return -ENOMEM;
 	}
 	nl_cb_err(nlcb, NL_CB_CUSTOM, on_error, &st);
 	nl_cb_set(nlcb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &st);
 	nl_cb_set(nlcb, NL_CB_ACK, NL_CB_CUSTOM, on_finish, &st);
 	nl_cb_set(nlcb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &st);
+	nl_cb_set(nlcb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, &st);
 
 	err = nl_send_auto(nl->sock, msg);
-	nlmsg_free(msg);
+	free_msg(msg);
 	if (err < 0) {
 		nl_cb_put(nlcb);
-		die("%s: netlink send failed: %s", what, nl_geterror(err));
+		snprintf(extack, WGX_NL_EXTACK_LEN, "netlink send failed: %s",
+			 nl_geterror(err));
 		return -EIO;
 	}
 	while (st.err > 0) {
 		err = nl_recvmsgs(nl->sock, nlcb);
-		if (err < 0 && st.err > 0)
+		if (err < 0 && st.err > 0) {
+			snprintf(extack, WGX_NL_EXTACK_LEN, "netlink: %s",
+				 nl_geterror(err));
 			st.err = -EIO;
+		}
 	}
 	nl_cb_put(nlcb);
 	if (st.err == 0 && st.intr)
 		return -EAGAIN;	/* the caller retries the dump */
-	if (st.err < 0) {
-		if (st.extack[0])
-			die("%s: %s", what, st.extack);
-		else
-			die("%s: %s", what, strerror(-st.err));
-	}
 	return st.err;
+}
+
+void wgx_nl_perror(const char *what, int err, const char *extack)
+{
+	if (extack && extack[0])
+		die("%s: %s", what, extack);
+	else if (err == -EPERM)
+		die("%s: %s (it needs CAP_NET_ADMIN: run it as root)", what,
+		    strerror(-err));
+	else
+		die("%s: %s", what, strerror(-err));
+}
+
+int wgx_nl_talk(struct wgx_nl *nl, struct nl_msg *msg,
+		int (*cb)(struct nl_msg *, void *), void *arg, const char *what)
+{
+	char extack[WGX_NL_EXTACK_LEN];
+	int err = wgx_nl_request(nl, msg, cb, arg, extack);
+
+	if (err < 0 && err != -EAGAIN)
+		wgx_nl_perror(what, err, extack);
+	return err;
 }
 
 struct info {

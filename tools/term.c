@@ -22,13 +22,18 @@ bool term_color(FILE *f)
 	return isatty(fileno(f));
 }
 
-static const char *seq(const char *s)
+bool term_on(void)
 {
 	static int color = -1;
 
 	if (color < 0)
 		color = term_color(stdout);
-	return color ? s : "";
+	return color;
+}
+
+static const char *seq(const char *s)
+{
+	return term_on() ? s : "";
 }
 
 const char *term_bold(void) { return seq("\x1b[1m"); }
@@ -36,6 +41,17 @@ const char *term_green(void) { return seq("\x1b[32m"); }
 const char *term_yellow(void) { return seq("\x1b[33m"); }
 const char *term_red(void) { return seq("\x1b[31m"); }
 const char *term_reset(void) { return seq("\x1b[0m"); }
+
+void term_field(const char *label, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("  %s%s%s: ", term_bold(), label, term_reset());
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
 
 int die(const char *fmt, ...)
 {

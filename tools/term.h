@@ -13,6 +13,11 @@ const char *term_green(void);
 const char *term_yellow(void);
 const char *term_red(void);
 const char *term_reset(void);
+/* Whether stdout gets colour (for the formatters in fmt.h). */
+bool term_on(void);
+/* "  label: value" with the label in bold, as `wg show` prints fields. */
+void term_field(const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Print "wgx: <msg>" on stderr. Always returns 1, the usual exit status. */
 int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

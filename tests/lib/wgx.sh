@@ -62,6 +62,7 @@ wgx_link_spoke() {
 	[ "${6:-}" = --hub-endpoint ] && hubep=(endpoint "${RELAY_EP6:-$RELAY_EP}") && ka=()
 	topo_wg_peer "$spoke" "$spokeif" "$(wgx_key "$hub")" endpoint "${RELAY_EP6:-$RELAY_EP}" \
 		allowed-ips "10.120.0.1/32,$(topo_lan4 "$hub" 0)/24" "${ka[@]}"
+	ip -n "$spoke" route replace "$(topo_lan4 "$hub" 0)/24" dev "$spokeif"
 	topo_wg_peer "$hub" "$hubif" "$(wgx_key "$spoke")" allowed-ips "$inner/32" "${hubep[@]}"
 }
 
@@ -69,6 +70,6 @@ wgx_stat() {
 	wgx_in relay relay status --json | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-r = d["relays"][0] if "relays" in d else d
+r = d[0] if isinstance(d, list) else d
 print(r["stats"][sys.argv[1]])' "$1"
 }
