@@ -25,6 +25,9 @@ unit: tools
 check: all
 	tests/check.sh
 
+demo: all
+	tests/vm/run.sh tests/demo.sh
+
 deps:
 	tests/deps.sh
 
