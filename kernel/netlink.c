@@ -27,7 +27,7 @@ static const struct nla_policy wgx_policy[WGX_A_MAX + 1] = {
 	[WGX_A_LISTEN_PORT]	= NLA_POLICY_MIN(NLA_U16, 1),
 	[WGX_A_FWMARK]		= { .type = NLA_U32 },
 	[WGX_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, __WGX_RELAY_F_ALL),
-	[WGX_A_ALLOWED_KEYS]	= NLA_POLICY_NESTED_ARRAY(allowed_policy),
+	[WGX_A_ALLOWED_KEYS]	= NLA_POLICY_NESTED(allowed_policy),
 };
 
 static struct wgx_relay *lookup_relay(struct wgx_net *wn, struct nlattr **attrs,
@@ -239,7 +239,7 @@ static int fill_relay(struct sk_buff *skb, struct wgx_relay *relay)
 		return -EMSGSIZE;
 	wgx_relay_stats(relay, stats);
 	for (i = 0; i < __WGX_STAT_COUNT; i++)
-		if (nla_put_u64_64bit(skb, i + 1, stats[i], WGX_A_PAD))
+		if (nla_put_u64_64bit(skb, i + 1, stats[i], WGX_STAT_A_PAD))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

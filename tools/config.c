@@ -781,6 +781,7 @@ int cfg_write_atomic(const char *path, const void *data, size_t len,
 		goto out;
 	}
 	tmp_made = true;
+	ret = 0;
 	if (fchmod(fd, mode) < 0 || (ret = write_all(fd, data, len)) < 0 ||
 	    fsync(fd) < 0) {
 		ret = ret < 0 ? ret : -errno;

@@ -795,10 +795,10 @@ static void print_sessions(const struct vec *v, time_t now)
 		       term_yellow(), b64, term_reset());
 		key_to_base64(b64, s->spoke);
 		term_field("spoke", "%s", b64);
-		term_field("active", "%s%s%s (%u index%s)",
+		term_field("active", "%s%s%s (%u live %s)",
 			   s->active ? term_green() : "", s->active ? "yes" : "no",
 			   s->active ? term_reset() : "", s->active,
-			   s->active == 1 ? "" : "es");
+			   s->active == 1 ? "index" : "indices");
 		if (s->last_handshake) {
 			fmt_ago(t, sizeof(t), s->last_handshake, now, term_on());
 			term_field("latest handshake", "%s", t);

@@ -55,6 +55,13 @@ wgx__diag_body() {
 		echo "### conntrack -L (v6)"
 		conntrack -L -f ipv6
 	fi
+	# The relays of this namespace, when the module is loaded.
+	if [ -d /sys/module/wgx ] && [ -x "${WGX_TOOL:-}" ]; then
+		for what in status peers routes sessions; do
+			echo "### wgx relay $what"
+			"$WGX_TOOL" relay "$what" 2>&1
+		done
+	fi
 }
 
 wgx_diag_netns() {

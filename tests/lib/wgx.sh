@@ -8,12 +8,30 @@
 #                                 new key and AllowedPublicKeys (default
 #                                 all), `wgx relay up` in namespace relay;
 #                                 sets RELAY_PUB and RELAY_PORT (8787).
+#   wgx_relay_start [ALLOWED]     the same without loading wgx (it must be
+#                                 loaded): makes namespace relay if it is
+#                                 missing, reuses $TOPO_DIR/relay.conf (same
+#                                 key, ALLOWED ignored) if it exists; for a
+#                                 relay brought back after a relay down, a
+#                                 namespace delete or a module reload.
+#   wgx_rejoin NAME IFNAME        remove and re-add the relay peer on NAME's
+#                                 IFNAME (endpoint RELAY_EP6 or RELAY_EP,
+#                                 keepalive 25): a fresh handshake with a
+#                                 restarted relay at once, not after the
+#                                 session's 2 minutes.
+#   wgx_ping_wait NS ADDR SECS    ping ADDR from NS every 0.5 s until the
+#                                 first answer; print the seconds (0.1 s
+#                                 precision) it took; fail after SECS.
+#   wgx_peer_field KEY FIELD      a field of the peer KEY in `wgx relay peers
+#                                 --json` (endpoint, rx_bytes, online, ...);
+#                                 "null" for no value, "none" for no peer.
 #   wgx_peer_site NAME INDEX KIND IFNAME INNER [--symmetric]
 #                                 a site NAME with a WireGuard host NAME
 #                                 (KIND kernel or go) on IFNAME with inner
 #                                 address INNER/16 and the relay as a peer
 #                                 (endpoint RELAY_EP, keepalive 25); key in
 #                                 $TOPO_DIR/NAME.key, public in KEY_<NAME>.
+#                                 An existing site or key of NAME is reused.
 #   wgx_link_spoke HUB HUBIF SPOKE SPOKEIF SPOKE_INNER [--hub-endpoint]
 #                                 the hub <-> spoke peers: the spoke points its
 #                                 hub peer at the relay; with --hub-endpoint
@@ -26,20 +44,66 @@ RELAY_PORT=8787
 RELAY_EP=$RELAY4:$RELAY_PORT
 
 wgx_relay_up() {
-	local allowed=${1:-all}
 	wgx_load
-	topo_relay
-	wgx_in relay relay init -c "$TOPO_DIR/relay.conf" --allow "$allowed" >/dev/null
+	wgx_relay_start "$@"
+}
+
+wgx_relay_start() {
+	local allowed=${1:-all}
+	[ -e /run/netns/relay ] || topo_relay
+	[ -e "$TOPO_DIR/relay.conf" ] ||
+		wgx_in relay relay init -c "$TOPO_DIR/relay.conf" --allow "$allowed" >/dev/null
 	wgx_in relay relay up -c "$TOPO_DIR/relay.conf"
 	RELAY_PUB=$(wgx_in relay relay public-key -c "$TOPO_DIR/relay.conf")
 	[ -n "$RELAY_PUB" ] || fail "no relay public key"
 }
 
+wgx_rejoin() {
+	local name=$1 ifname=$2
+	topo_wg_peer "$name" "$ifname" "$RELAY_PUB" remove
+	topo_wg_peer "$name" "$ifname" "$RELAY_PUB" endpoint "${RELAY_EP6:-$RELAY_EP}" \
+		allowed-ips 10.120.0.2/32 persistent-keepalive 25
+}
+
+wgx_ping_wait() {
+	local ns=$1 addr=$2 secs=$3 fam=-4 cmd=(ping) log pid start now
+	command -v ping >/dev/null || cmd=(busybox ping)
+	case $addr in *:*) fam=-6 ;; esac
+	log=$(mktemp "$TOPO_DIR/ping-wait.XXXXXX")
+	start=$(date +%s.%N)
+	ip netns exec "$ns" "${cmd[@]}" $fam -i 0.5 -w "$secs" "$addr" >"$log" 2>&1 &
+	pid=$!
+	until grep -q 'bytes from' "$log"; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			grep -q 'bytes from' "$log" && break
+			cat "$log" >&2
+			fail "wgx_ping_wait: no answer from $addr in $ns after ${secs}s"
+		fi
+		sleep 0.1
+	done
+	now=$(date +%s.%N)
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	grep 'bytes from' "$log" | head -n 1 >&2
+	awk "BEGIN { printf \"%.1f\n\", $now - $start }"
+}
+
+wgx_peer_field() {
+	wgx_in relay relay peers --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+m = [p for p in d["peers"] if p["public_key"] == sys.argv[1]]
+v = m[0][sys.argv[2]] if m else "none"
+print("null" if v is None else str(v).lower() if isinstance(v, bool) else v)' "$1" "$2"
+}
+
 wgx_peer_site() {
 	local name=$1 index=$2 kind=$3 ifname=$4 inner=$5
 	shift 5
-	topo_site "$name" "$index" "$@"
-	topo_wg_keypair "$name"
+	# A site or key made beforehand (to capture its traffic, or to list the
+	# key in AllowedPublicKeys) is kept.
+	[ -e "/run/netns/$name-nat" ] || topo_site "$name" "$index" "$@"
+	[ -e "$TOPO_DIR/$name.key" ] || topo_wg_keypair "$name"
 	eval "KEY_${name//-/_}=\$(topo_wg_pubkey $name)"
 	if [ "$kind" = go ]; then
 		topo_wg_go "$name" "$ifname" "$TOPO_DIR/$name.key" 51820 "$inner/16"
@@ -72,4 +136,14 @@ import json, sys
 d = json.load(sys.stdin)
 r = d[0] if isinstance(d, list) else d
 print(r["stats"][sys.argv[1]])' "$1"
+}
+
+# wgx_wait_ping NS ADDR [SECONDS]: wait until one ping from NS to ADDR is
+# answered (a handshake dropped before a declaration is retried by WireGuard
+# after REKEY_TIMEOUT, 5 s); prints how long it took.
+wgx_wait_ping() {
+	local ns=$1 addr=$2 secs=${3:-30} start
+	start=$(date +%s.%N)
+	wait_until "$secs" ping_ok "$ns" "$addr" 1 2>/dev/null
+	awk "BEGIN { printf \"%s reached %s after %.1f s\n\", \"$ns\", \"$addr\", $(date +%s.%N) - $start }"
 }

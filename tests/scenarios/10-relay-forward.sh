@@ -28,6 +28,7 @@ assert_ge "$nr" 1 "initiations to an undeclared hub are dropped as no-route"
 
 wgx_in hub hub set-peers 10.120.0.2 "$(wgx_key spoke)"
 wgx_in relay relay routes
+wgx_wait_ping spoke 10.120.0.1
 ping_ok spoke 10.120.0.1 5
 ping_ok hub 10.120.0.10 5
 ping_ok spoke "$(topo_lan4 hub 2)" 3

@@ -53,7 +53,8 @@
  *             WGX_A_SESSION_COUNT       NLA_U32  relayed (hub, spoke) pairs
  *                                                with a live index
  *             WGX_A_STATS               NLA_NESTED: attribute type i + 1
- *                                       is the NLA_U64 counter enum wgx_stat i
+ *                                       is the NLA_U64 counter enum wgx_stat i;
+ *                                       type WGX_STAT_A_PAD is padding
  *   The private key is never returned.
  *
  * WGX_CMD_GET_ALLOWED (dumpit): the allowed keys of one relay.
@@ -222,5 +223,7 @@ enum wgx_stat {
 	WGX_STAT_DROP_TX_ERROR,		/* could not be sent on */
 	__WGX_STAT_COUNT
 };
+/* The padding attribute inside WGX_A_STATS, after every counter's type. */
+#define WGX_STAT_A_PAD (__WGX_STAT_COUNT + 1)
 
 #endif /* _UAPI_WGX_H */
