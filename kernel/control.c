@@ -38,6 +38,7 @@ struct wgx_ctrl_state {
 };
 
 static_assert(sizeof(struct wgx_ctrl_hdr) == 12);
+static_assert(sizeof(struct wgx_keyq) == 64);
 static_assert(sizeof(struct wgx_ctrl_set_spokes) == 24);
 static_assert(sizeof(struct wgx_ctrl_set_spokes_reply) == 20);
 static_assert(sizeof(struct wgx_ctrl_query) == 16);

@@ -12,6 +12,7 @@
 #include "socket.h"
 
 #include <linux/timekeeping.h>
+#include <uapi/linux/wgx_ctrl.h>
 
 /* relay->lock held. Every path ends in exactly one counter. */
 static void consume_initiation(struct wgx_relay *relay, struct sk_buff *skb)
@@ -126,6 +127,34 @@ drop:
 	wgx_stat_inc(relay, why);
 }
 
+/* relay->lock held. The public key, to a rate-limited source, in a reply no
+ * larger than the request. */
+static void answer_key_query(struct wgx_relay *relay, struct sk_buff *skb)
+{
+	const struct wgx_keyq *q = (void *)skb->data;
+	struct wgx_endpoint src;
+	struct wgx_keyq reply;
+
+	wgx_socket_endpoint_from_skb(&src, skb);
+	if (memchr_inv(q->key, 0, sizeof(q->key)) ||
+	    memchr_inv(q->zero, 0, sizeof(q->zero))) {
+		wgx_stat_inc(relay, WGX_STAT_DROP_MALFORMED);
+		return;
+	}
+	if (!wgx_ratelimiter_allow(&relay->own_limiter, &src)) {
+		wgx_stat_inc(relay, WGX_STAT_DROP_RATELIMITED);
+		return;
+	}
+	memset(&reply, 0, sizeof(reply));
+	reply.magic = cpu_to_le32(WGX_KEYQ_REPLY_MAGIC);
+	reply.nonce = q->nonce;
+	memcpy(reply.key, relay->static_public, sizeof(reply.key));
+	if (wgx_socket_send_buffer_to_endpoint(relay, &src, &reply, sizeof(reply)))
+		wgx_stat_inc(relay, WGX_STAT_DROP_TX_ERROR);
+	else
+		wgx_stat_inc(relay, WGX_STAT_OWN_CONTROL);
+}
+
 void wgx_handshake_worker(struct work_struct *work)
 {
 	struct wgx_relay *relay = container_of(work, struct wgx_relay,
@@ -134,7 +163,10 @@ void wgx_handshake_worker(struct work_struct *work)
 
 	while ((skb = skb_dequeue(&relay->handshake_queue)) != NULL) {
 		mutex_lock(&relay->lock);
-		consume_initiation(relay, skb);
+		if (*(__le32 *)skb->data == cpu_to_le32(WGX_KEYQ_MAGIC))
+			answer_key_query(relay, skb);
+		else
+			consume_initiation(relay, skb);
 		mutex_unlock(&relay->lock);
 		consume_skb(skb);
 		cond_resched();

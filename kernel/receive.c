@@ -17,6 +17,7 @@
 #include <linux/rhashtable.h>
 #include <linux/udp.h>
 #include <net/ip.h>
+#include <uapi/linux/wgx_ctrl.h>
 
 /* Leave skb->data at the UDP payload; -EINVAL for a malformed datagram. */
 static int prepare_skb_header(struct sk_buff *skb)
@@ -219,6 +220,15 @@ int wgx_receive(struct sock *sk, struct sk_buff *skb)
 			return 0;
 		}
 		forward_initiation(relay, skb, from, &src);
+		return 0;
+
+	case cpu_to_le32(WGX_KEYQ_MAGIC):
+		/* The relay's public key, asked for outside any tunnel. */
+		if (skb->len != sizeof(struct wgx_keyq) ||
+		    !pskb_may_pull(skb, skb->len))
+			break;
+		queue_own(relay, skb, &relay->handshake_queue,
+			  MAX_QUEUED_INCOMING_HANDSHAKES, &relay->handshake_work);
 		return 0;
 
 	case cpu_to_le32(MESSAGE_HANDSHAKE_RESPONSE):

@@ -31,6 +31,15 @@
  *    WGX_CTRL_SPOKES_PER_REPLY entries.
  *
  * Errors (wgx_ctrl_reply.error): WGX_CTRL_E_*.
+ *
+ * Outside the tunnel, one unauthenticated request: the relay's public key,
+ * for trust on first use (`wgx hub init` without --relay-public-key). A UDP
+ * datagram of exactly sizeof(struct wgx_keyq) bytes to the relay's listen
+ * port with magic WGX_KEYQ_MAGIC, any nonce and zero key is answered, at
+ * most a few times a second per source address, with a datagram of the same
+ * size: WGX_KEYQ_REPLY_MAGIC, the same nonce and the relay's public key. The
+ * answer is never larger than the question. The magics cannot be WireGuard
+ * messages (their type's three high bytes are zero).
  */
 #ifndef _UAPI_WGX_CTRL_H
 #define _UAPI_WGX_CTRL_H
@@ -113,6 +122,16 @@ struct wgx_ctrl_query_reply {
 	__le16 reserved;
 	__le32 reserved2;		/* zero; aligns spokes[] to 8 */
 	struct wgx_ctrl_spoke spokes[];
+};
+
+#define WGX_KEYQ_MAGIC		0x514b5857U	/* "WXKQ" */
+#define WGX_KEYQ_REPLY_MAGIC	0x524b5857U	/* "WXKR" */
+
+struct wgx_keyq {
+	__le32 magic;
+	__le32 nonce;
+	__u8 key[32];			/* zero in the request */
+	__u8 zero[24];
 };
 
 #endif /* _UAPI_WGX_CTRL_H */
