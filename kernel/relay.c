@@ -117,16 +117,24 @@ static int set_allowed(struct wgx_relay *relay, const struct wgx_relay_config *c
 	return 0;
 }
 
-/* relay->lock held: end the sessions of peers that are no longer allowed. */
+/*
+ * relay->lock held: end the sessions of peers that are no longer allowed.
+ * Run from the GC, not at the change itself: a large set arrives as one
+ * replacing message followed by appending ones, and a peer whose key comes
+ * in a later message must not lose its session in between.
+ */
 static void evict_disallowed(struct wgx_relay *relay)
 {
 	struct wgx_peer *peer;
 
 	list_for_each_entry(peer, &relay->peer_list, list) {
-		if (wgx_relay_key_allowed(relay, peer->public_key))
+		if (!READ_ONCE(peer->last_auth) ||
+		    wgx_relay_key_allowed(relay, peer->public_key))
 			continue;
 		wgx_peer_clear_keypairs(peer);
 		wgx_peer_clear_endpoint(peer);
+		pr_debug("%s: peer %*phN no longer allowed\n", relay->name, 8,
+			 peer->public_key);
 	}
 }
 
@@ -155,6 +163,10 @@ static void gc_worker(struct work_struct *work)
 					       struct wgx_relay, gc_work);
 
 	mutex_lock(&relay->lock);
+	if (relay->allowed_changed) {
+		evict_disallowed(relay);
+		relay->allowed_changed = false;
+	}
 	wgx_route_gc(relay);
 	wgx_peer_gc(relay, false);
 	mutex_unlock(&relay->lock);
@@ -315,7 +327,7 @@ int wgx_relay_change(struct wgx_relay *relay, const struct wgx_relay_config *cfg
 			wgx_peer_rekey_all(relay);
 	}
 	if (cfg->replace_allowed)
-		evict_disallowed(relay);
+		relay->allowed_changed = true;
 	relay->generation++;
 out:
 	mutex_unlock(&relay->lock);

@@ -56,6 +56,7 @@ struct wgx_relay {
 	u32 fwmark;					/* READ_ONCE */
 	bool allow_all;					/* lock */
 	struct wgx_allowed __rcu *allowed;		/* lock / RCU */
+	bool allowed_changed;	/* lock; the GC evicts peers no longer allowed */
 
 	/* Sockets: replaced under @lock, used under RCU (bh). */
 	struct sock __rcu *sock4;

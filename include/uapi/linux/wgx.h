@@ -36,7 +36,10 @@
  *   the set is first emptied, and WGX_RELAY_F_ALLOW_ALL then says whether any
  *   key is admitted. A large set is sent as one SET_RELAY with
  *   WGX_RELAY_F_REPLACE_ALLOWED followed by further SET_RELAYs that append,
- *   each message at most WGX_MAX_KEYS_PER_MSG keys. A new listen port or
+ *   each message at most WGX_MAX_KEYS_PER_MSG keys. Peers whose keys are no
+ *   longer allowed lose their sessions with the relay within 5 seconds of the
+ *   change (so that the messages of one large set can all arrive first), and
+ *   can no longer handshake from the change on. A new listen port or
  *   fwmark rebinds the sockets; on EADDRINUSE the old sockets are kept.
  *   A new private key drops every session the relay holds (not its routes).
  *
