@@ -26,7 +26,7 @@ check: all
 	tests/check.sh
 
 demo: all
-	tests/vm/run.sh tests/demo.sh
+	@tests/vm/run.sh tests/demo.sh; rc=$$?; cat tests/logs/demo/output.txt; exit $$rc
 
 deps:
 	tests/deps.sh

@@ -37,6 +37,9 @@ static void __exit wgx_mod_exit(void)
 {
 	wgx_genetlink_uninit();
 	wgx_relay_pernet_uninit();
+	/* Peers are freed by RCU callbacks that route and keypair callbacks
+	 * queue: wait for both generations before the code goes away. */
+	rcu_barrier();
 	rcu_barrier();
 	pr_info("wgx %s unloaded\n", WGX_VERSION);
 }
