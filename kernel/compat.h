@@ -13,7 +13,18 @@
 #include <crypto/algapi.h>		/* crypto_memneq() */
 #endif
 
+#include <net/genetlink.h>
 #include <net/udp_tunnel.h>
+
+/* 6.2 moved a dump's parsed attributes into a struct genl_info. */
+static inline struct nlattr **wgx_dumpit_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
 
 /* 6.15 added the IP control block flags to udp_tunnel_xmit_skb(). */
 static inline void wgx_udp_tunnel_xmit_skb(struct rtable *rt, struct sock *sk,

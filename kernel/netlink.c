@@ -4,6 +4,7 @@
  * All handlers run in process context under genl_mutex; they take wn->lock
  * and then relay->lock.
  */
+#include "compat.h"
 #include "netlink.h"
 #include "noise.h"
 #include "peer.h"
@@ -320,14 +321,13 @@ typedef int (*fill_fn)(struct sk_buff *skb, struct wgx_relay *relay,
 static int dump_relay(struct sk_buff *skb, struct netlink_callback *cb,
 		      fill_fn fill)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct wgx_net *wn = wgx_net(sock_net(skb->sk));
 	struct wgx_relay *relay;
 	long pos = 0;
 	int ret;
 
 	mutex_lock(&wn->lock);
-	relay = lookup_relay(wn, info->attrs, cb->extack);
+	relay = lookup_relay(wn, wgx_dumpit_attrs(cb), cb->extack);
 	if (IS_ERR(relay)) {
 		mutex_unlock(&wn->lock);
 		return PTR_ERR(relay);

@@ -27,33 +27,32 @@ selected() {
 	[ -z "${WGX_TESTS:-}" ] || printf '%s\n' "$1" | grep -qE -- "$WGX_TESTS"
 }
 
-# ---- unit tests: the first of these that exists
-unit=()
-if grep -qE '^unit[[:space:]]*:' Makefile 2>/dev/null; then
-	unit=(make -C "$WGX_ROOT" unit)
-elif [ -x tools/tests/run ]; then
-	unit=(tools/tests/run)
-elif grep -qE '^check-unit[[:space:]]*:' tools/Makefile 2>/dev/null; then
-	unit=(make -C tools check-unit)
-fi
-if [ ${#unit[@]} -gt 0 ] && selected unit; then
-	log=tests/logs/unit/output.txt
+# host_test NAME CMD...: a test that runs on the host, logged like the others.
+host_test() {
+	local name=$1 log rc=0 start secs
+	shift
+	selected "$name" || return 0
+	log=tests/logs/$name/output.txt
 	mkdir -p "$(dirname "$log")"
 	start=$(date +%s.%N)
-	rc=0
-	"${unit[@]}" >"$log" 2>&1 || rc=$?
+	"$@" >"$log" 2>&1 || rc=$?
 	secs=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }")
 	if [ $rc = 0 ]; then
-		echo "PASS unit (${secs}s)"
+		echo "PASS $name (${secs}s)"
 		passed=$((passed + 1))
 	else
-		echo "FAIL unit (${unit[*]}: exit code $rc)"
+		echo "FAIL $name ($*: exit code $rc)"
 		echo "---------- $log"
 		cat "$log"
 		echo "---------- end of $log"
 		failed=$((failed + 1))
 	fi
-fi
+}
+
+# ---- unit tests of the tool, and the module built against every installed
+# kernel's headers (with sparse)
+host_test unit make -C "$WGX_ROOT" unit
+host_test kbuild make -C "$WGX_ROOT" -s kbuild-all
 
 # ---- VM scenarios
 scenarios=()

@@ -29,6 +29,16 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The newest kernel headers Debian offers: the module must build against them
+# too (`make kbuild-all`, part of `make check`).
+newest=$(apt-cache search --names-only '^linux-headers-[0-9.]+.*-amd64$' 2>/dev/null |
+	awk '{print $1}' | grep -vE -- '-(cloud|rt)-amd64$' | sort -V | tail -n 1)
+if [ -n "$newest" ] && ! dpkg-query -W -f='${Status}\n' "$newest" 2>/dev/null |
+	grep -q '^install ok installed$'; then
+	echo "deps: installing $newest (the newest kernel headers)"
+	apt-get install -y -qq --no-install-recommends "$newest" >/dev/null
+fi
+
 # The VM boots /boot/vmlinuz-$KVER and the module builds against the headers
 # of the same $KVER: make sure one version has both.
 for m in /lib/modules/*/; do
