@@ -33,7 +33,7 @@ enum cookie_values {
 };
 
 enum counter_values {
-	COUNTER_BITS_TOTAL = 8192,
+	COUNTER_BITS_TOTAL = 2048,
 	COUNTER_REDUNDANT_BITS = BITS_PER_LONG,
 	COUNTER_WINDOW_SIZE = COUNTER_BITS_TOTAL - COUNTER_REDUNDANT_BITS
 };
@@ -127,7 +127,12 @@ enum wgx_bounds {
 	ENDPOINT_LIFETIME = REJECT_AFTER_TIME,
 	/* Peers with no route and no session are forgotten after this. */
 	PEER_IDLE_LIFETIME = 3 * REJECT_AFTER_TIME,
-	GC_INTERVAL = 5
+	GC_INTERVAL = 5,
+	/* How far ahead of the highest counter seen a relayed data packet may
+	 * jump: the relay sees every packet of a session, so only a loss of
+	 * this many in a row is legitimate; a forged far-future counter (from
+	 * a spoofed address) is refused instead of emptying the window. */
+	MAX_COUNTER_JUMP = 1 << 16
 };
 
 #endif /* _WGX_MESSAGES_H */

@@ -60,6 +60,16 @@ static void drop(struct wgx_relay *relay, struct sk_buff *skb,
 	kfree_skb(skb);
 }
 
+/* The counter of why wgx_index_learn() refused. */
+static enum wgx_stat learn_error(int err)
+{
+	if (err == -EEXIST)
+		return WGX_STAT_DROP_REPLAY;
+	if (err == -ENOENT)
+		return WGX_STAT_DROP_NO_ROUTE;
+	return WGX_STAT_DROP_RATELIMITED;	/* out of memory */
+}
+
 /* Send @skb from @from on to @to, along @route in direction @dir. */
 static void forward(struct wgx_relay *relay, struct sk_buff *skb,
 		    struct wgx_peer *from, struct wgx_peer *to,
@@ -91,6 +101,7 @@ static void forward_initiation(struct wgx_relay *relay, struct sk_buff *skb,
 	struct wgx_route *route, *found = NULL;
 	enum wgx_route_dir dir = WGX_DIR_SPOKE_TO_HUB;
 	struct wgx_peer *to = NULL;
+	int err;
 
 	if (!wgx_ratelimiter_allow(&relay->fwd_limiter, src)) {
 		drop(relay, skb, from, WGX_STAT_DROP_RATELIMITED);
@@ -126,7 +137,11 @@ static void forward_initiation(struct wgx_relay *relay, struct sk_buff *skb,
 	}
 
 	/* The answer comes from @to with our sender's index as receiver. */
-	wgx_index_learn(relay, found, to, msg->sender_index, from, !dir);
+	err = wgx_index_learn(relay, found, to, msg->sender_index, from, !dir);
+	if (err) {
+		drop(relay, skb, from, learn_error(err));
+		return;
+	}
 	wgx_stat_inc(relay, WGX_STAT_FWD_HANDSHAKES);
 	forward(relay, skb, from, to, found, dir);
 }
@@ -156,10 +171,28 @@ static void forward_by_index(struct wgx_relay *relay, struct sk_buff *skb,
 			drop(relay, skb, from, WGX_STAT_DROP_BAD_MAC);
 			return;
 		}
-		wgx_index_learn(relay, idx->route, idx->to, msg->sender_index,
-				from, !idx->dir);
+		int err = wgx_index_learn(relay, idx->route, idx->to,
+					  msg->sender_index, from, !idx->dir);
+
+		if (err) {
+			drop(relay, skb, from, learn_error(err));
+			return;
+		}
 		WRITE_ONCE(idx->route->last_handshake_real, ktime_get_real_ns());
 		wgx_stat_inc(relay, WGX_STAT_FWD_HANDSHAKES);
+	} else if (type == cpu_to_le32(MESSAGE_DATA)) {
+		/* Replays stop here, even from a spoofed source: the cleartext
+		 * counter of each relayed session through a sliding window. */
+		u64 counter = le64_to_cpu(((struct message_data *)skb->data)->counter);
+		bool fresh;
+
+		spin_lock(&idx->replay_lock);
+		fresh = wgx_replay_check_relayed(&idx->replay, counter);
+		spin_unlock(&idx->replay_lock);
+		if (!fresh) {
+			drop(relay, skb, from, WGX_STAT_DROP_REPLAY);
+			return;
+		}
 	}
 	forward(relay, skb, from, idx->to, idx->route, idx->dir);
 }

@@ -3,6 +3,9 @@
  * The receive replay window of a WireGuard session (whitepaper 5.4.6; the
  * algorithm of RFC 6479): a bitmap of the COUNTER_WINDOW_SIZE counters below
  * the highest one seen. Pure code, also compiled in userspace for tests.
+ * The relay keeps one for each of its own sessions and one for each index of
+ * a relayed session (2048 bits: WireGuard keeps 8192, so a relayed packet
+ * reordered by more than 1984 places is dropped at the relay).
  */
 #ifndef _WGX_REPLAY_H
 #define _WGX_REPLAY_H
@@ -49,6 +52,19 @@ static inline bool wgx_replay_check(struct wgx_replay *r, u64 their_counter)
 	index &= words - 1;
 	return !__test_and_set_bit(their_counter & (BITS_PER_LONG - 1),
 				   &r->backtrack[index]);
+}
+
+/*
+ * The same for a relayed session, whose packets the relay cannot
+ * authenticate: a counter more than MAX_COUNTER_JUMP above the highest seen
+ * is refused rather than allowed to move the window.
+ */
+static inline bool wgx_replay_check_relayed(struct wgx_replay *r,
+					    u64 their_counter)
+{
+	if (r->counter && their_counter >= r->counter + MAX_COUNTER_JUMP)
+		return false;
+	return wgx_replay_check(r, their_counter);
 }
 
 #endif /* _WGX_REPLAY_H */

@@ -135,15 +135,18 @@ void wgx_route_gc(struct wgx_relay *relay)
 	}
 }
 
-void wgx_index_learn(struct wgx_relay *relay, struct wgx_route *route,
-		     struct wgx_peer *from, __le32 index, struct wgx_peer *to,
-		     enum wgx_route_dir dir)
+int wgx_index_learn(struct wgx_relay *relay, struct wgx_route *route,
+		    struct wgx_peer *from, __le32 index, struct wgx_peer *to,
+		    enum wgx_route_dir dir)
 {
 	struct wgx_index *idx, *old;
+	int ret = 0;
 
 	idx = kmalloc(sizeof(*idx), GFP_ATOMIC);
 	if (!idx)
-		return;
+		return -ENOMEM;
+	spin_lock_init(&idx->replay_lock);
+	wgx_replay_init(&idx->replay);
 	memset(&idx->key, 0, sizeof(idx->key));
 	idx->key.from = from;
 	idx->key.index = index;
@@ -153,30 +156,33 @@ void wgx_index_learn(struct wgx_relay *relay, struct wgx_route *route,
 	idx->created = ktime_get_coarse_boottime_ns();
 
 	spin_lock_bh(&route->lock);
-	if (route->dead)
+	if (route->dead) {
+		ret = -ENOENT;
 		goto free;
-	/* The same index again (a retransmission): forget the old entry. An
-	 * index that @from uses on another route stays until it expires. */
+	}
+	/* The same index again: a replayed handshake message. */
 	old = rhashtable_lookup(&relay->indices, &idx->key, wgx_index_params);
-	if (old && old->route != route)
+	if (old) {
+		ret = -EEXIST;
 		goto free;
-	if (old)
-		index_del(relay, route, old);
+	}
 	if (route->nindices >= MAX_INDICES_PER_ROUTE)
 		index_del(relay, route, list_first_entry(&route->indices,
 							 struct wgx_index,
 							 route_entry));
-	if (rhashtable_lookup_insert_fast(&relay->indices, &idx->node,
-					  wgx_index_params))
+	ret = rhashtable_lookup_insert_fast(&relay->indices, &idx->node,
+					    wgx_index_params);
+	if (ret)
 		goto free;
 	list_add_tail(&idx->route_entry, &route->indices);
 	route->nindices++;
 	atomic_inc(&relay->index_count);
 	spin_unlock_bh(&route->lock);
-	return;
+	return 0;
 free:
 	spin_unlock_bh(&route->lock);
 	kfree(idx);
+	return ret;
 }
 
 struct wgx_index *wgx_index_lookup(struct wgx_relay *relay,

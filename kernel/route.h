@@ -7,6 +7,7 @@
 #define _WGX_ROUTE_H
 
 #include "messages.h"
+#include "replay.h"
 
 #include <linux/list.h>
 #include <linux/rhashtable-types.h>
@@ -61,6 +62,8 @@ struct wgx_index {
 	enum wgx_route_dir dir;		/* direction of @from -> @to */
 	u64 created;			/* boottime ns */
 	struct list_head route_entry;	/* route->indices; route->lock */
+	spinlock_t replay_lock;		/* protects replay */
+	struct wgx_replay replay;	/* counters of data sent with it */
 	struct rcu_head rcu;
 };
 
@@ -74,8 +77,11 @@ void wgx_route_del(struct wgx_relay *relay, struct wgx_route *route);
 void wgx_route_gc(struct wgx_relay *relay);
 
 /* Softirq, RCU read side: learn that @from's packets with receiver index
- * @index go to @to along @route. Bounded per route (oldest evicted). */
-void wgx_index_learn(struct wgx_relay *relay, struct wgx_route *route,
+ * @index go to @to along @route. Bounded per route (oldest evicted).
+ * Returns -EEXIST when that index is already known on this route: the
+ * handshake message that carries it is a replay (WireGuard picks a new
+ * random index for every handshake). */
+int wgx_index_learn(struct wgx_relay *relay, struct wgx_route *route,
 		     struct wgx_peer *from, __le32 index, struct wgx_peer *to,
 		     enum wgx_route_dir dir);
 /* RCU read side. */
