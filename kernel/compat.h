@@ -13,6 +13,12 @@
 #include <crypto/algapi.h>		/* crypto_memneq() */
 #endif
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 #include <net/genetlink.h>
 #include <net/udp_tunnel.h>
 

@@ -132,7 +132,10 @@ enum wgx_bounds {
 	 * jump: the relay sees every packet of a session, so only a loss of
 	 * this many in a row is legitimate; a forged far-future counter (from
 	 * a spoofed address) is refused instead of emptying the window. */
-	MAX_COUNTER_JUMP = 1 << 16
+	MAX_COUNTER_JUMP = 1 << 16,
+	/* Initiations remembered to refuse their replays (a forwarded
+	 * initiation is rate-limited per endpoint, so this covers minutes). */
+	RECENT_INITIATIONS = 1 << 14
 };
 
 #endif /* _WGX_MESSAGES_H */

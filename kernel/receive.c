@@ -107,6 +107,12 @@ static void forward_initiation(struct wgx_relay *relay, struct sk_buff *skb,
 		drop(relay, skb, from, WGX_STAT_DROP_RATELIMITED);
 		return;
 	}
+	/* Remembered whatever becomes of it: a replay of an initiation that
+	 * was refused (say, before its route existed) must not pass later. */
+	if (wgx_initiation_seen(relay, msg->macs.mac1)) {
+		drop(relay, skb, from, WGX_STAT_DROP_REPLAY);
+		return;
+	}
 
 	list_for_each_entry_rcu(route, &from->spoke_routes, spoke_entry) {
 		if (wgx_mac1_check(msg, sizeof(*msg), route->hub->mac1_key)) {

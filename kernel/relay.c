@@ -180,6 +180,7 @@ static void relay_free(struct wgx_relay *relay)
 {
 	if (relay->wq)
 		destroy_workqueue(relay->wq);
+	kvfree(relay->recent_init);
 	wgx_ratelimiter_uninit(&relay->own_limiter);
 	wgx_ratelimiter_uninit(&relay->fwd_limiter);
 	rhashtable_destroy(&relay->keypairs);
@@ -239,6 +240,10 @@ int wgx_relay_create(struct wgx_net *wn, const struct wgx_relay_config *cfg,
 	    wgx_ratelimiter_init(&relay->fwd_limiter, FWD_HANDSHAKES_PER_SECOND,
 				 FWD_HANDSHAKES_BURST, true))
 		goto err_limiters;
+	relay->recent_init = kvcalloc(RECENT_INITIATIONS, sizeof(u64), GFP_KERNEL);
+	if (!relay->recent_init)
+		goto err_limiters;
+	get_random_bytes(&relay->recent_key, sizeof(relay->recent_key));
 	relay->wq = alloc_workqueue("wgx-%s", WQ_UNBOUND | WQ_FREEZABLE, 1,
 				    relay->name);
 	if (!relay->wq)
@@ -273,6 +278,7 @@ int wgx_relay_create(struct wgx_net *wn, const struct wgx_relay_config *cfg,
 
 	/* rhashtable_destroy() needs an initialised table: unwind by hand. */
 err_limiters:
+	kvfree(relay->recent_init);
 	wgx_ratelimiter_uninit(&relay->own_limiter);
 	wgx_ratelimiter_uninit(&relay->fwd_limiter);
 	rhashtable_destroy(&relay->keypairs);

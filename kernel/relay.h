@@ -12,6 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rhashtable-types.h>
+#include <linux/siphash.h>
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
@@ -84,6 +85,12 @@ struct wgx_relay {
 	struct wgx_ratelimiter fwd_limiter;	/* forwarded, per endpoint */
 	struct delayed_work gc_work;
 	bool dying;			/* no more work is queued */
+
+	/* Recent initiations from authenticated endpoints, by mac1: a direct-
+	 * mapped table of 64-bit tags (READ_ONCE/WRITE_ONCE, no lock; a lost
+	 * update only forgets one). See wgx_initiation_seen(). */
+	u64 *recent_init;
+	siphash_key_t recent_key;
 
 	u64 generation;			/* bumped on route/peer change; lock */
 	u64 __percpu *stats;		/* [__WGX_STAT_COUNT] */

@@ -2,6 +2,7 @@
 /*
  * Routes declared by hubs, and the indices learned along them.
  */
+#include "compat.h"
 #include "peer.h"
 #include "relay.h"
 #include "route.h"
@@ -195,4 +196,17 @@ struct wgx_index *wgx_index_lookup(struct wgx_relay *relay,
 	if (idx && index_expired(idx, ktime_get_coarse_boottime_ns()))
 		return NULL;
 	return idx;
+}
+
+bool wgx_initiation_seen(struct wgx_relay *relay, const u8 mac1[COOKIE_LEN])
+{
+	u64 a = get_unaligned_le64(mac1), b = get_unaligned_le64(mac1 + 8);
+	u64 *slot = &relay->recent_init[siphash_2u64(a, b, &relay->recent_key) &
+					(RECENT_INITIATIONS - 1)];
+	u64 tag = b | 1;	/* never the empty value 0 */
+
+	if (READ_ONCE(*slot) == tag)
+		return true;
+	WRITE_ONCE(*slot, tag);
+	return false;
 }

@@ -84,6 +84,10 @@ void wgx_route_gc(struct wgx_relay *relay);
 int wgx_index_learn(struct wgx_relay *relay, struct wgx_route *route,
 		     struct wgx_peer *from, __le32 index, struct wgx_peer *to,
 		     enum wgx_route_dir dir);
+/* Any context. Whether an initiation with this mac1 was seen before;
+ * remembers it if not. */
+bool wgx_initiation_seen(struct wgx_relay *relay, const u8 mac1[COOKIE_LEN]);
+
 /* RCU read side. */
 struct wgx_index *wgx_index_lookup(struct wgx_relay *relay,
 				   struct wgx_peer *from, __le32 index);

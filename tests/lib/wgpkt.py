@@ -14,6 +14,7 @@ KIND is one of:
   data           transport data with random receiver indices
   replay         the UDP payloads of a pcap file (--pcap), as captured
 Prints the number of datagrams sent; every one is counted by the caller.
+--spoof ADDR:PORT sends them from that (forged) IPv4 source with a raw socket.
 """
 import argparse
 import base64
@@ -40,8 +41,9 @@ def initiation(pub: bytes) -> bytes:
     return body + mac1(body, pub) + bytes(16)
 
 
-def pcap_payloads(path: str):
-    """UDP payloads of an Ethernet or raw-IP pcap file."""
+def pcap_payloads(path: str, src=None):
+    """UDP payloads of an Ethernet or raw-IP pcap file (only those sent from
+    IPv4 address @src, if given)."""
     with open(path, "rb") as f:
         data = f.read()
     magic = struct.unpack("<I", data[:4])[0]
@@ -63,16 +65,37 @@ def pcap_payloads(path: str):
         ver = pkt[0] >> 4
         if ver == 4:
             ihl = (pkt[0] & 15) * 4
-            if pkt[9] != 17:
+            if pkt[9] != 17 or (src and socket.inet_ntoa(pkt[12:16]) != src):
                 continue
             udp = pkt[ihl:]
         elif ver == 6:
-            if pkt[6] != 17:
+            if pkt[6] != 17 or src:
                 continue
             udp = pkt[40:]
         else:
             continue
         yield udp[8:struct.unpack("!H", udp[4:6])[0]]
+
+
+def csum(data: bytes) -> int:
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def spoofed(src: str, sport: int, dst: str, dport: int, payload: bytes) -> bytes:
+    """An IPv4/UDP packet with a forged source, for an IPPROTO_RAW socket."""
+    s, d = socket.inet_aton(src), socket.inet_aton(dst)
+    ulen = 8 + len(payload)
+    pseudo = s + d + struct.pack("!BBH", 0, 17, ulen)
+    udp = struct.pack("!HHHH", sport, dport, ulen, 0) + payload
+    c = csum(pseudo + udp) or 0xFFFF
+    udp = udp[:6] + struct.pack("!H", c) + udp[8:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + ulen, 0, 0, 64, 17, 0, s, d)
+    return ip + udp
 
 
 def main():
@@ -85,6 +108,8 @@ def main():
     ap.add_argument("--key")
     ap.add_argument("--pcap")
     ap.add_argument("--sport", type=int, default=0)
+    ap.add_argument("--spoof", help="forged IPv4 source ADDR:PORT")
+    ap.add_argument("--src", help="with replay: only packets the pcap shows sent from this IPv4 address")
     ap.add_argument("--type", type=int, default=0,
                     help="with replay: only messages of this type")
     a = ap.parse_args()
@@ -119,13 +144,19 @@ def main():
         for _ in range(a.count):
             msgs.append(header(4) + os.urandom(4) + struct.pack("<Q", 0) + os.urandom(48))
     elif a.kind == "replay":
-        for p in pcap_payloads(a.pcap):
+        for p in pcap_payloads(a.pcap, a.src):
             if len(p) >= 4 and (not a.type or p[0] == a.type):
                 msgs.append(p)
     else:
         sys.exit("unknown kind " + a.kind)
-    for m in msgs:
-        s.sendto(m, dst)
+    if a.spoof:
+        src, sport = a.spoof.rsplit(":", 1)
+        raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+        for m in msgs:
+            raw.sendto(spoofed(src, int(sport), a.host, a.port, m), (a.host, 0))
+    else:
+        for m in msgs:
+            s.sendto(m, dst)
     print(len(msgs))
 
 

@@ -17,8 +17,10 @@
 #
 # A test passes when the scenario exited 0, wgx (if loaded) could be
 # unloaded, the success marker is there, and neither the serial console nor
-# dmesg shows a kernel warning, BUG, oops, lockdep/KASAN/UBSAN report or
-# call trace.
+# dmesg shows a kernel warning, BUG, oops, lockdep/KASAN/UBSAN/KFENCE/
+# debugobjects report or call trace.  On a kernel with kmemleak (the debug
+# kernel, tests/debug-kernel/) the in-VM runner also scans for leaks after
+# the unload: any suspected leak fails the test (kmemleak.txt).
 #
 # Output: one line "PASS name (12.3s)" or "FAIL name (reason)" per test (with
 # the log folder's files printed after a FAIL), then "vm: N passed, N failed".
@@ -27,6 +29,9 @@
 # Environment:
 #   WGX_TEST_TIMEOUT=N   seconds a scenario may run; overrides the scenario's
 #                        own "# timeout: N" header line (default 300)
+#   WGX_TEST_TIMEOUT_FACTOR=N  multiply every scenario's timeout (after the
+#                        above) and WGX_VM_MARGIN by the integer N (default 1;
+#                        slow debug kernels)
 #   WGX_TEST_VERBOSE=1   run scenarios with bash -x (trace in output.txt)
 #   WGX_VM_ACCEL=kvm     use KVM instead of TCG (only where KVM boots a stock
 #                        kernel: not on the development machines)
@@ -35,8 +40,19 @@
 #   WGX_VM_APPEND        extra kernel command line
 #   WGX_VM_ROOTFS=readonly  do not put an overlay over the VM's root (read-only
 #                        host root, tmpfs on /tmp, /run, /var/tmp, /etc/wgx)
-#   WGX_KVER             kernel version to boot (default: the newest one with
-#                        both /boot/vmlinuz-$KVER and /lib/modules/$KVER)
+#   WGX_KVER             kernel version to boot (default: Debian's stock
+#                        kernel, see tests/vm/kver.sh)
+#   WGX_VM_KERNEL=FILE   boot this kernel image instead of /boot/vmlinuz-$KVER
+#                        (e.g. the debug kernel of tests/debug-kernel/build.sh);
+#                        $KVER is then read from the image unless WGX_KVER
+#                        is set
+#   WGX_VM_MODDIR=DIR    that kernel's module folder (from make modules_install:
+#                        modules.builtin*, modules.dep*, ...), shown in the VM
+#                        as /lib/modules/$KVER; "none" for a kernel that needs
+#                        no module folder at all (then modprobe fails in the
+#                        VM).  Default /lib/modules/$KVER.  The initramfs gets
+#                        the virtio/9p/overlay modules from it, or none where
+#                        they are built in.
 #   WGX_LOGROOT          where log folders go (default tests/logs)
 #   WGX_VM_MARGIN=N      seconds QEMU may run beyond the scenario's timeout
 #                        before the host kills it (default 90)
@@ -52,11 +68,21 @@ DEFAULT_TIMEOUT=300
 # Time allowed on top of the scenario's timeout for boot, diagnostics,
 # unload and power-off before the host kills QEMU.
 VM_MARGIN=${WGX_VM_MARGIN:-90}
+TIMEOUT_FACTOR=${WGX_TEST_TIMEOUT_FACTOR:-1}
 
 # Kernel messages that fail a test, as an extended regular expression.
-KERNEL_BAD='WARNING:|BUG:|Oops|general protection fault|refcount_t:|lockdep|possible circular locking|INFO: possible|KASAN|UBSAN|kernel BUG|Call Trace:|Kernel panic|INFO: task .* blocked|rcu.*detected stall'
+# (KASAN and KFENCE reports start with "BUG: KASAN:" / "BUG: KFENCE:",
+# debugobjects ones with "WARNING:" and "ODEBUG:", sleeping in atomic
+# context with "BUG: sleeping function", kmemleak's with "N new suspected
+# memory leaks".)
+KERNEL_BAD='WARNING:|BUG:|Oops|general protection fault|refcount_t:|lockdep|possible circular locking|INFO: possible|KASAN|UBSAN|ODEBUG|kernel BUG|Call Trace:|Kernel panic|INFO: task .* blocked|rcu.*detected stall|suspected memory leak'
 
 die() { echo "vm: $*" >&2; exit 125; }
+
+case $TIMEOUT_FACTOR in
+''|*[!0-9]*|0) die "WGX_TEST_TIMEOUT_FACTOR must be a positive integer" ;;
+esac
+VM_MARGIN=$((VM_MARGIN * TIMEOUT_FACTOR))
 
 if [ $# = 0 ]; then
 	echo "usage: $0 SCENARIO.sh [SCENARIO.sh ...]" >&2
@@ -68,32 +94,70 @@ command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is not insta
 # The kernel to boot: never hard-coded, the newest one that has both an
 # image and a module tree.
 find_kver() {
-	local d k best=
-	if [ -n "${WGX_KVER:-}" ]; then
-		echo "$WGX_KVER"
-		return
-	fi
-	for d in /lib/modules/*/; do
-		k=$(basename "$d")
-		[ -e "/boot/vmlinuz-$k" ] && [ -e "$d/modules.dep" ] && best="$best$k"$'\n'
-	done
-	printf '%s' "$best" | sort -V | tail -n 1
+	"$WGX_ROOT/tests/vm/kver.sh"
 }
 
-KVER=$(find_kver)
-[ -n "$KVER" ] || die "no kernel with /boot/vmlinuz-KVER and /lib/modules/KVER (apt-get install linux-image-amd64)"
-KERNEL=/boot/vmlinuz-$KVER
-[ -r "$KERNEL" ] || die "cannot read $KERNEL"
+# The release string of an x86 bzImage: the boot protocol header has the
+# offset (minus 0x200) of the version string at 0x20e.
+image_kver() {
+	local off
+	off=$(od -An -tu2 -j $((0x20e)) -N 2 "$1" | tr -d ' ')
+	[ -n "$off" ] && [ "$off" -gt 0 ] || return 1
+	dd if="$1" bs=1 skip=$((off + 0x200)) count=256 2>/dev/null |
+		tr '\0' '\n' | head -n 1 | cut -d' ' -f1
+}
+
+if [ -n "${WGX_VM_KERNEL:-}" ]; then
+	KERNEL=$WGX_VM_KERNEL
+	[ -r "$KERNEL" ] || die "cannot read WGX_VM_KERNEL=$KERNEL"
+	KVER=${WGX_KVER:-$(image_kver "$KERNEL")} ||
+		die "cannot read the kernel version of $KERNEL: set WGX_KVER"
+	[ -n "$KVER" ] || die "cannot read the kernel version of $KERNEL: set WGX_KVER"
+else
+	KVER=$(find_kver)
+	[ -n "$KVER" ] || die "no kernel with /boot/vmlinuz-KVER and /lib/modules/KVER (apt-get install linux-image-amd64)"
+	KERNEL=/boot/vmlinuz-$KVER
+	[ -r "$KERNEL" ] || die "cannot read $KERNEL"
+fi
+
+# The module folder the VM sees as /lib/modules/$KVER.
+MODDIR=${WGX_VM_MODDIR:-/lib/modules/$KVER}
+if [ "$MODDIR" != none ]; then
+	MODDIR=$(realpath "$MODDIR" 2>/dev/null) && [ -e "$MODDIR/modules.dep" ] ||
+		die "no modules.dep in ${WGX_VM_MODDIR:-/lib/modules/$KVER} (WGX_VM_MODDIR)"
+	case $MODDIR in
+	/tmp/*|/run/*|/var/tmp/*|/dev/*|/proc/*|/sys/*)
+		die "WGX_VM_MODDIR=$MODDIR is not visible in the VM (tmpfs there)" ;;
+	esac
+	export WGX_VM_MODDIR=$MODDIR
+fi
 
 # Modules /init loads, in dependency order: virtio PCI transport, 9p over
 # virtio, the 9p filesystem, overlayfs (for the writable root) and
 # virtio-rng (entropy at once: no waiting for the random pool in wg genkey).
-# modprobe takes only one module per --show-depends call.
+# modprobe takes only one module per --show-depends call.  Built-in ones
+# ("builtin NAME" lines) need nothing: a kernel with all of them built in
+# gets an initramfs without modules.  modprobe -d wants a root folder with
+# lib/modules/$KVER in it: a scratch one links to a module folder elsewhere.
 initramfs_modules() {
-	local m
-	for m in virtio_pci 9pnet_virtio 9p overlay virtio_rng; do
-		modprobe -S "$KVER" --show-depends "$m" || die "modprobe --show-depends $m failed"
-	done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }'
+	local m root= out rc=0
+	[ "$MODDIR" = none ] && return 0
+	if [ "$MODDIR" != "/lib/modules/$KVER" ]; then
+		root=$(mktemp -d)
+		mkdir -p "$root/lib/modules"
+		ln -s "$MODDIR" "$root/lib/modules/$KVER"
+	fi
+	out=$(for m in virtio_pci 9pnet_virtio 9p overlay virtio_rng; do
+		modprobe ${root:+-d "$root"} -S "$KVER" --show-depends "$m" || exit 1
+	done) || rc=$?
+	[ -z "$root" ] || rm -rf "$root"
+	[ $rc = 0 ] || die "modprobe --show-depends failed (modules of $KVER in $MODDIR)"
+	# Paths under the scratch root are given as paths in $MODDIR.
+	echo "$out" | awk -v r="${root:+$root/lib/modules/$KVER}" -v d="$MODDIR" '
+		$1 == "insmod" && !seen[$2]++ {
+			if (r != "" && index($2, r "/") == 1) $2 = d substr($2, length(r) + 1)
+			print $2
+		}'
 }
 
 # Build the initramfs unless a cached one was built from the same inputs:
@@ -166,6 +230,7 @@ show_logs() {
 	fi
 	show 80 "$dir/dmesg.txt"
 	show all "$dir/unload.txt"
+	show 200 "$dir/kmemleak.txt"
 	for f in "$dir"/ns-*.txt; do
 		show all "$f"
 	done
@@ -184,6 +249,7 @@ run_one() {
 	hdr=$(head -n 20 "$scen" | sed -n 's/^#[[:space:]]*timeout:[[:space:]]*\([0-9]\+\).*/\1/p' | head -n 1)
 	[ -n "$hdr" ] && timeout=$hdr
 	[ -n "${WGX_TEST_TIMEOUT:-}" ] && timeout=$WGX_TEST_TIMEOUT
+	timeout=$((timeout * TIMEOUT_FACTOR))
 
 	rm -rf "$logdir"
 	mkdir -p "$logdir"
@@ -218,7 +284,7 @@ run_one() {
 		-device virtio-rng-pci \
 		-serial "file:$logdir/console.txt" \
 		-kernel "$KERNEL" -initrd "$INITRAMFS" \
-		-append "console=ttyS0 panic=-1 printk.time=1 ${WGX_VM_APPEND:-}" \
+		-append "console=ttyS0 panic=-1 printk.time=1 no_timer_check ${WGX_VM_APPEND:-}" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$logdir,mount_tag=wgxlogs,security_model=none" \
 		</dev/null >"$logdir/qemu.txt" 2>&1 &
@@ -246,6 +312,16 @@ run_one() {
 		reason="wgx could not be unloaded"
 	elif [ ! -e "$logdir/success" ]; then
 		reason="no success marker"
+	fi
+	# kmemleak (debug kernels): what the scans after the unload found.
+	if [ -s "$logdir/kmemleak.txt" ]; then
+		v=$(grep -c '^unreferenced object' "$logdir/kmemleak.txt" || true)
+		if [ "$v" -gt 0 ]; then
+			v="$v suspected leaks (kmemleak.txt)"
+		else
+			v=$(head -n 1 "$logdir/kmemleak.txt" | cut -c1-160)
+		fi
+		reason="${reason:+$reason; }kmemleak: ${v#kmemleak: }"
 	fi
 	# Kernel problems: any line of dmesg, and kernel lines (with a
 	# timestamp) of the console, which also has the runner's messages.
