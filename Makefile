@@ -14,7 +14,7 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	elif [ -n "$(VM_KVER)" ]; then echo /lib/modules/$(VM_KVER)/build; \
 	else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; fi)
 
-.PHONY: all module tools unit check demo deps clean kbuild-all
+.PHONY: all module tools unit check demo deps clean kbuild-all fuzz fuzz-smoke
 .PHONY: install uninstall dkms-source dkms-install dkms-uninstall packaging-check
 
 # Installation (`make install`, `make uninstall`): the tool, its man page and
@@ -54,6 +54,15 @@ unit: tools
 check demo: KDIR = /lib/modules/$(VM_KVER)/build
 check: all
 	tests/check.sh
+
+# libFuzzer (ASan + UBSan) on the module's pure parsers and the tool's
+# config parser: `make fuzz` runs each target FUZZ_SECONDS (default 300);
+# `make check` runs the saved crash inputs and a short smoke run.
+FUZZ_SECONDS ?= 300
+fuzz:
+	$(MAKE) -C tests/fuzz run SECONDS=$(FUZZ_SECONDS)
+fuzz-smoke:
+	$(MAKE) -C tests/fuzz run SECONDS=15
 
 # Build the module, with sparse, against every installed kernel's headers
 # (in a scratch copy); any compiler or sparse warning fails.

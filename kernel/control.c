@@ -4,6 +4,7 @@
  * Process context (own worker), relay->lock held throughout.
  */
 #include "control.h"
+#include "ctrl_parse.h"
 #include "noise.h"
 #include "peer.h"
 #include "relay.h"
@@ -145,17 +146,19 @@ static size_t set_reply(void *out, u32 request_id, u32 error, u32 applied)
 static size_t handle_set_spokes(struct wgx_relay *relay, struct wgx_peer *hub,
 				const u8 *req, size_t len, void *out)
 {
-	const struct wgx_ctrl_set_spokes *m = (const void *)req;
 	struct wgx_ctrl_state *st = hub->ctrl;
-	u32 id, total, count, chunk, nchunks, expect;
+	struct wgx_ctrl_chunk c;
+	u32 id, total, chunk, nchunks, count;
+	int err;
 
-	if (len < sizeof(*m))
-		return 0;
-	id = le32_to_cpu(m->hdr.request_id);
-	total = le32_to_cpu(m->total);
-	chunk = le16_to_cpu(m->chunk);
-	nchunks = le16_to_cpu(m->nchunks);
-	count = le16_to_cpu(m->count);
+	if (len < sizeof(struct wgx_ctrl_set_spokes))
+		return 0;	/* no request id to answer */
+	err = wgx_ctrl_parse_set_spokes(req, len, &c);
+	id = c.request_id;
+	total = c.total;
+	chunk = c.chunk;
+	nchunks = c.nchunks;
+	count = c.count;
 
 	if (!st) {
 		st = kzalloc(sizeof(*st), GFP_KERNEL);
@@ -166,15 +169,8 @@ static size_t handle_set_spokes(struct wgx_relay *relay, struct wgx_peer *hub,
 	/* A repeat of the request already applied: the same answer. */
 	if (st->has_last && st->last_request_id == id && !st->pending)
 		return set_reply(out, id, st->last_error, st->last_applied);
-
-	if (total > WGX_CTRL_MAX_SPOKES)
-		return set_reply(out, id, WGX_CTRL_E_TOO_MANY, 0);
-	expect = total ? DIV_ROUND_UP(total, WGX_CTRL_KEYS_PER_CHUNK) : 1;
-	if (nchunks != expect || chunk >= nchunks ||
-	    count != min_t(u32, WGX_CTRL_KEYS_PER_CHUNK,
-			   total - min(total, chunk * WGX_CTRL_KEYS_PER_CHUNK)) ||
-	    len != sizeof(*m) + count * NOISE_PUBLIC_KEY_LEN)
-		return set_reply(out, id, WGX_CTRL_E_MALFORMED, 0);
+	if (err)
+		return set_reply(out, id, err, 0);
 
 	if (st->pending && (st->request_id != id || st->total != total))
 		pending_clear(st);
@@ -195,7 +191,7 @@ static size_t handle_set_spokes(struct wgx_relay *relay, struct wgx_peer *hub,
 	if (test_and_set_bit(chunk, st->have))
 		return 0;	/* a duplicate chunk */
 	if (count)
-		memcpy(st->keys[chunk * WGX_CTRL_KEYS_PER_CHUNK], m->keys,
+		memcpy(st->keys[chunk * WGX_CTRL_KEYS_PER_CHUNK], c.keys,
 		       count * NOISE_PUBLIC_KEY_LEN);
 	if (++st->received < st->nchunks)
 		return 0;
@@ -212,19 +208,17 @@ static size_t handle_set_spokes(struct wgx_relay *relay, struct wgx_peer *hub,
 static size_t handle_query(struct wgx_relay *relay, struct wgx_peer *hub,
 			   const u8 *req, size_t len, void *out)
 {
-	const struct wgx_ctrl_query *q = (const void *)req;
 	struct wgx_ctrl_query_reply *r = out;
 	struct wgx_route *route;
 	u32 offset, pos = 0, n = 0;
 
-	if (len != sizeof(*q))
+	if (wgx_ctrl_parse_query(req, len, &offset))
 		return 0;
-	offset = le32_to_cpu(q->offset);
 	memset(r, 0, sizeof(*r));
 	r->hdr.magic = cpu_to_le32(WGX_CTRL_MAGIC);
 	r->hdr.version = WGX_CTRL_VERSION;
 	r->hdr.type = WGX_CTRL_QUERY_REPLY;
-	r->hdr.request_id = q->hdr.request_id;
+	r->hdr.request_id = ((const struct wgx_ctrl_hdr *)req)->request_id;
 	r->total = cpu_to_le32(hub->hub_route_count);
 	r->offset = cpu_to_le32(offset);
 
@@ -262,14 +256,16 @@ static size_t handle_query(struct wgx_relay *relay, struct wgx_peer *hub,
 static size_t handle_ctrl(struct wgx_relay *relay, struct wgx_peer *peer,
 			  const u8 *req, size_t len, void *out)
 {
-	const struct wgx_ctrl_hdr *h = (const void *)req;
+	u32 request_id;
+	u8 type;
+	int err;
 
-	if (len < sizeof(*h) || le32_to_cpu(h->magic) != WGX_CTRL_MAGIC)
+	err = wgx_ctrl_parse_hdr(req, len, &type, &request_id);
+	if (err < 0)
 		return 0;
-	if (h->version != WGX_CTRL_VERSION)
-		return set_reply(out, le32_to_cpu(h->request_id),
-				 WGX_CTRL_E_VERSION, 0);
-	switch (h->type) {
+	if (err)
+		return set_reply(out, request_id, err, 0);
+	switch (type) {
 	case WGX_CTRL_SET_SPOKES:
 		return handle_set_spokes(relay, peer, req, len, out);
 	case WGX_CTRL_QUERY:

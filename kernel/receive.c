@@ -4,6 +4,7 @@
  * hub <-> spoke messages without decrypting them. Softirq: lengths and types
  * first, then RCU lookups; packets for the relay itself go to its workers.
  */
+#include "classify.h"
 #include "cookie.h"
 #include "noise.h"
 #include "peer.h"
@@ -222,7 +223,7 @@ static void queue_own(struct wgx_relay *relay, struct sk_buff *skb,
 int wgx_receive(struct sock *sk, struct sk_buff *skb)
 {
 	struct wgx_relay *relay = rcu_dereference_sk_user_data(sk);
-	struct message_header *header;
+	enum wgx_msg_class class;
 	struct wgx_endpoint src;
 	struct wgx_peer *from;
 	__le32 type;
@@ -238,14 +239,14 @@ int wgx_receive(struct sock *sk, struct sk_buff *skb)
 	}
 	wgx_stat_add(relay, WGX_STAT_RX_BYTES, skb->len);
 	wgx_socket_endpoint_from_skb(&src, skb);
-	header = (void *)skb->data;
-	type = header->type;
+	class = wgx_classify(skb->data, skb->len);
+	type = ((struct message_header *)skb->data)->type;
+	if (class != WGX_MSG_MALFORMED && class != WGX_MSG_DATA &&
+	    !pskb_may_pull(skb, skb->len))
+		class = WGX_MSG_MALFORMED;
 
-	switch (type) {
-	case cpu_to_le32(MESSAGE_HANDSHAKE_INITIATION):
-		if (skb->len != sizeof(struct message_handshake_initiation) ||
-		    !pskb_may_pull(skb, skb->len))
-			break;
+	switch (class) {
+	case WGX_MSG_INITIATION:
 		if (wgx_mac1_check(skb->data, skb->len,
 				   relay->cookie_checker.message_mac1_key)) {
 			queue_own(relay, skb, &relay->handshake_queue,
@@ -261,49 +262,30 @@ int wgx_receive(struct sock *sk, struct sk_buff *skb)
 		forward_initiation(relay, skb, from, &src);
 		return 0;
 
-	case cpu_to_le32(WGX_KEYQ_MAGIC):
+	case WGX_MSG_KEYQ:
 		/* The relay's public key, asked for outside any tunnel. */
-		if (skb->len != sizeof(struct wgx_keyq) ||
-		    !pskb_may_pull(skb, skb->len))
-			break;
 		queue_own(relay, skb, &relay->handshake_queue,
 			  MAX_QUEUED_INCOMING_HANDSHAKES, &relay->handshake_work);
 		return 0;
 
-	case cpu_to_le32(MESSAGE_HANDSHAKE_RESPONSE):
-		if (skb->len != sizeof(struct message_handshake_response) ||
-		    !pskb_may_pull(skb, skb->len))
-			break;
+	case WGX_MSG_RESPONSE:
+	case WGX_MSG_COOKIE:
 		from = wgx_peer_by_endpoint(relay, &src);
 		if (!from) {
 			drop(relay, skb, NULL, WGX_STAT_DROP_UNKNOWN_ENDPOINT);
 			return 0;
 		}
-		forward_by_index(relay, skb, from,
-				 ((struct message_handshake_response *)skb->data)->receiver_index,
-				 type, NULL);
-		return 0;
-
-	case cpu_to_le32(MESSAGE_HANDSHAKE_COOKIE):
-		if (skb->len != sizeof(struct message_handshake_cookie) ||
-		    !pskb_may_pull(skb, skb->len))
-			break;
-		from = wgx_peer_by_endpoint(relay, &src);
-		if (!from) {
-			drop(relay, skb, NULL, WGX_STAT_DROP_UNKNOWN_ENDPOINT);
-			return 0;
-		}
-		forward_by_index(relay, skb, from,
+		forward_by_index(relay, skb, from, class == WGX_MSG_RESPONSE ?
+				 ((struct message_handshake_response *)skb->data)->receiver_index :
 				 ((struct message_handshake_cookie *)skb->data)->receiver_index,
 				 type, NULL);
 		return 0;
 
-	case cpu_to_le32(MESSAGE_DATA): {
+	case WGX_MSG_DATA: {
 		struct wgx_index *idx;
 		__le32 key_idx;
 
-		if (skb->len < MESSAGE_MINIMUM_LENGTH ||
-		    !pskb_may_pull(skb, sizeof(struct message_data)))
+		if (!pskb_may_pull(skb, sizeof(struct message_data)))
 			break;
 		key_idx = ((struct message_data *)skb->data)->key_idx;
 		from = wgx_peer_by_endpoint(relay, &src);
@@ -324,6 +306,8 @@ int wgx_receive(struct sock *sk, struct sk_buff *skb)
 					      WGX_STAT_DROP_UNKNOWN_ENDPOINT);
 		return 0;
 	}
+	case WGX_MSG_MALFORMED:
+		break;
 	}
 	drop(relay, skb, NULL, WGX_STAT_DROP_MALFORMED);
 	return 0;

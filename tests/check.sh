@@ -13,7 +13,11 @@
 #   WGX_TESTS=REGEX  run only the tests whose name (unit, or a scenario's
 #                    file name without .sh) matches the extended regex,
 #                    e.g. WGX_TESTS='^00-' or WGX_TESTS='unit|nat'
-#   everything tests/vm/run.sh reads (WGX_TEST_TIMEOUT, WGX_TEST_VERBOSE, ...)
+#   WGX_HOST_TESTS=0 skip the tests that run on the host (unit, kbuild): the
+#                    debug-kernel run (tests/debug-kernel/check.sh) has only
+#                    the VM scenarios
+#   everything tests/vm/run.sh reads (WGX_TEST_TIMEOUT, WGX_TEST_VERBOSE,
+#   WGX_VM_KERNEL, ...)
 
 set -e
 
@@ -31,6 +35,7 @@ selected() {
 host_test() {
 	local name=$1 log rc=0 start secs
 	shift
+	[ "${WGX_HOST_TESTS:-1}" != 0 ] || return 0
 	selected "$name" || return 0
 	log=tests/logs/$name/output.txt
 	mkdir -p "$(dirname "$log")"
@@ -53,6 +58,10 @@ host_test() {
 # kernel's headers (with sparse)
 host_test unit make -C "$WGX_ROOT" unit
 host_test kbuild make -C "$WGX_ROOT" -s kbuild-all
+host_test fuzz make -C "$WGX_ROOT" -s fuzz-smoke
+# ---- packaging: one version everywhere, make install/uninstall, systemd units,
+# man page (packaging/check.sh)
+host_test packaging make -C "$WGX_ROOT" -s packaging-check
 
 # ---- VM scenarios
 scenarios=()

@@ -59,6 +59,15 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
+/* The length of a trailing comment from @hash to @end, without trailing
+ * white space: what is written must read back the same. */
+static size_t comment_len(const char *hash, const char *end)
+{
+	while (end > hash && is_space(end[-1]))
+		end--;
+	return (size_t)(end - hash);
+}
+
 /* Trim [*b, *e) in place. */
 static void trim(const char **b, const char **e)
 {
@@ -189,6 +198,7 @@ static int push_entry(struct cfg_section *sec, char *key, char *value,
 	e->value = value;
 	e->comment = comment;
 	e->line = line;
+	e->meta = false;
 	return 0;
 nomem:
 	free_secret(key);
@@ -266,6 +276,37 @@ int cfg_add_comment(struct cfg_section *sec, const char *comment)
 	return push_entry(sec, NULL, NULL, c, 0);
 }
 
+int cfg_add_meta(struct cfg_section *sec, const char *key, const char *value)
+{
+	int ret = cfg_add(sec, key, value);
+
+	if (!ret)
+		sec->entries[sec->n_entries - 1].meta = true;
+	return ret;
+}
+
+int cfg_set_meta(struct cfg_section *sec, const char *key, const char *value)
+{
+	struct cfg_entry e;
+	size_t at = 0;
+	int ret;
+
+	if (cfg_entry(sec, key))
+		return cfg_set(sec, key, value);
+	ret = cfg_add_meta(sec, key, value);
+	if (ret)
+		return ret;
+	/* Move it up, after the last meta entry. */
+	for (size_t i = 0; i + 1 < sec->n_entries; i++)
+		if (sec->entries[i].meta)
+			at = i + 1;
+	e = sec->entries[sec->n_entries - 1];
+	memmove(&sec->entries[at + 1], &sec->entries[at],
+		(sec->n_entries - 1 - at) * sizeof(*sec->entries));
+	sec->entries[at] = e;
+	return 0;
+}
+
 size_t cfg_remove(struct cfg_section *sec, const char *key)
 {
 	size_t n = 0, j = 0;
@@ -314,8 +355,41 @@ int cfg_set(struct cfg_section *sec, const char *key, const char *value)
 
 /* ---- parsing ------------------------------------------------------------ */
 
+/* A comment line [cb, ce) (starting at '#'): is it "# wgx: Key = Value"?
+ * 1 with the parts set, 0 for an ordinary comment, -1 for a malformed one
+ * (it starts with "# wgx:" but is not Key = Value). */
+static int parse_meta(const char *cb, const char *ce, const char **kb,
+		      const char **ke, const char **vb, const char **ve)
+{
+	const char *p = cb + 1, *eq;
+	size_t plen = strlen(CFG_META_PREFIX);
+
+	while (p < ce && is_space(*p))
+		p++;
+	if ((size_t)(ce - p) < plen || strncasecmp(p, CFG_META_PREFIX, plen))
+		return 0;
+	p += plen;
+	eq = memchr(p, '=', (size_t)(ce - p));
+	if (!eq)
+		return -1;
+	*kb = p;
+	*ke = eq;
+	*vb = eq + 1;
+	*ve = ce;
+	trim(kb, ke);
+	trim(vb, ve);
+	return valid_name(*kb, (size_t)(*ke - *kb)) ? 1 : -1;
+}
+
 int cfg_parse(const char *text, size_t len, const char *name,
 	      struct cfg_doc **out, char err[CFG_ERR_LEN])
+{
+	return cfg_parse_opts(text, len, name, 0, out, err);
+}
+
+int cfg_parse_opts(const char *text, size_t len, const char *name,
+		   unsigned int flags, struct cfg_doc **out,
+		   char err[CFG_ERR_LEN])
 {
 	struct cfg_doc *doc = cfg_new(name);
 	struct cfg_section *sec = NULL;
@@ -346,9 +420,51 @@ int cfg_parse(const char *text, size_t len, const char *name,
 		cb = p;
 		ce = hash ? hash : le;
 		trim(&cb, &ce);
+		if (cb == ce && hash && (flags & CFG_PARSE_META)) {
+			const char *hb = hash, *he = le, *kb, *ke, *vb, *ve;
+			int m;
+
+			trim(&hb, &he);
+			m = parse_meta(hb, he, &kb, &ke, &vb, &ve);
+			if (m && (!sec || !sec->name)) {
+				set_err(err, "%s:%u: '# %s' line outside of any section",
+					doc->name, line, CFG_META_PREFIX);
+				ret = -EINVAL;
+				goto fail;
+			}
+			if (m < 0) {
+				set_err(err, "%s:%u: expected '# %s Key = Value', not '%.*s'",
+					doc->name, line, CFG_META_PREFIX,
+					(int)(he - hb > 60 ? 60 : he - hb), hb);
+				ret = -EINVAL;
+				goto fail;
+			}
+			if (m > 0) {
+				char *k = dup_n(kb, (size_t)(ke - kb));
+				char *v = dup_n(vb, (size_t)(ve - vb));
+
+				if (!k || !v) {
+					free(k);
+					free_secret(v);
+					goto nomem;
+				}
+				if (push_entry(sec, k, v, NULL, line))
+					goto nomem;
+				sec->entries[sec->n_entries - 1].meta = true;
+				p = eol ? eol + 1 : end;
+				continue;
+			}
+		}
 		if (cb == ce) {
-			/* A blank or comment-only line: keep it verbatim. */
-			char *raw = dup_n(p, (size_t)(le - p));
+			/* A blank or comment-only line: kept as it was, but for
+			 * trailing white space (a stray CR included), so that
+			 * what is written reads back the same. */
+			const char *re = hash ? le : p;
+			char *raw;
+
+			while (re > p && is_space(re[-1]))
+				re--;
+			raw = dup_n(p, (size_t)(re - p));
 
 			if (!raw)
 				goto nomem;
@@ -381,7 +497,7 @@ int cfg_parse(const char *text, size_t len, const char *name,
 			if (!sec)
 				goto nomem;
 			if (hash) {
-				sec->comment = dup_n(hash, (size_t)(le - hash));
+				sec->comment = dup_n(hash, comment_len(hash, le));
 				if (!sec->comment)
 					goto nomem;
 			}
@@ -417,7 +533,7 @@ int cfg_parse(const char *text, size_t len, const char *name,
 				goto fail;
 			}
 			if (hash) {
-				comment = dup_n(hash, (size_t)(le - hash));
+				comment = dup_n(hash, comment_len(hash, le));
 				if (!comment)
 					goto nomem;
 			}
@@ -445,6 +561,12 @@ fail:
 }
 
 int cfg_load(const char *path, struct cfg_doc **out, char err[CFG_ERR_LEN])
+{
+	return cfg_load_opts(path, 0, out, err);
+}
+
+int cfg_load_opts(const char *path, unsigned int flags, struct cfg_doc **out,
+		  char err[CFG_ERR_LEN])
 {
 	struct stat st;
 	char *buf = NULL;
@@ -522,7 +644,7 @@ int cfg_load(const char *path, struct cfg_doc **out, char err[CFG_ERR_LEN])
 			CFG_MAX_FILE_SIZE >> 20);
 		goto out;
 	}
-	ret = cfg_parse(buf, len, path, out, err);
+	ret = cfg_parse_opts(buf, len, path, flags, out, err);
 out:
 	if (buf) {
 		sodium_memzero(buf, cap);
@@ -583,9 +705,15 @@ int cfg_validate(const struct cfg_doc *doc,
 			if (!e->key)
 				continue;
 			ks = find_key_schema(ss->keys, e->key);
-			if (!ks) {
-				set_err(err, "%s:%u: unknown key '%s' in [%s]",
+			if (!ks || (e->meta && !(ks->flags & CFG_META))) {
+				set_err(err, e->meta ? "%s:%u: unknown key '# " CFG_META_PREFIX " %s' in [%s]" :
+					"%s:%u: unknown key '%s' in [%s]",
 					doc->name, e->line, e->key, ss->name);
+				return -EINVAL;
+			}
+			if (!e->meta && (ks->flags & CFG_META)) {
+				set_err(err, "%s:%u: '%s' is wgx's own: write it as '# " CFG_META_PREFIX " %s = ...' (so that wg-quick skips it)",
+					doc->name, e->line, e->key, ks->name);
 				return -EINVAL;
 			}
 			if (!(ks->flags & CFG_MULTI)) {
@@ -693,6 +821,8 @@ char *cfg_format(const struct cfg_doc *doc, size_t *len)
 			const struct cfg_entry *e = &sec->entries[j];
 
 			if (e->key) {
+				if (e->meta)
+					sb_puts(&sb, "# " CFG_META_PREFIX " ");
 				sb_puts(&sb, e->key);
 				sb_puts(&sb, e->value[0] ? " = " : " =");
 				sb_puts(&sb, e->value);
