@@ -138,12 +138,9 @@ r = d[0] if isinstance(d, list) else d
 print(r["stats"][sys.argv[1]])' "$1"
 }
 
-# wgx_wait_ping NS ADDR [SECONDS]: wait until one ping from NS to ADDR is
-# answered (a handshake dropped before a declaration is retried by WireGuard
-# after REKEY_TIMEOUT, 5 s); prints how long it took.
+# wgx_wait_ping NS ADDR [SECONDS]: wgx_ping_wait with a default of 30 s (a
+# handshake dropped before a declaration is retried by WireGuard after
+# REKEY_TIMEOUT, 5 s).
 wgx_wait_ping() {
-	local ns=$1 addr=$2 secs=${3:-30} start
-	start=$(date +%s.%N)
-	wait_until "$secs" ping_ok "$ns" "$addr" 1 2>/dev/null
-	awk "BEGIN { printf \"%s reached %s after %.1f s\n\", \"$ns\", \"$addr\", $(date +%s.%N) - $start }"
+	wgx_ping_wait "$1" "$2" "${3:-30}"
 }
