@@ -30,6 +30,7 @@ struct cfg_entry {
 	char *comment;		/* "# ..." after the value, the whole line when
 				 * !key, or NULL */
 	unsigned int line;	/* 1-based; 0 when added by the program */
+	bool meta;		/* a "# wgx: Key = Value" line (CFG_PARSE_META) */
 };
 
 struct cfg_section {
@@ -50,6 +51,8 @@ struct cfg_doc {
 enum {
 	CFG_MULTI	= 1u << 0,	/* may appear more than once */
 	CFG_REQUIRED	= 1u << 1,	/* must appear */
+	CFG_META	= 1u << 2,	/* a "# wgx: Key = Value" line, never a
+					 * plain "Key = Value" one */
 };
 
 struct cfg_key_schema {
@@ -77,6 +80,22 @@ int cfg_parse(const char *text, size_t len, const char *name,
 /* Read and parse @path. Returns 0 or a negative errno with a message in
  * @err: -ENOENT for a missing file, -EINVAL for a syntax error, ... */
 int cfg_load(const char *path, struct cfg_doc **out, char err[CFG_ERR_LEN]);
+
+/* Metadata in comments: with CFG_PARSE_META, a whole-line comment of the
+ * form "# wgx: Key = Value" (inside a section) is an entry with meta set,
+ * so that a file can carry wgx's own settings and still be read by
+ * wg-quick and `wg setconf` after "wg-quick strip" (which drops comments).
+ * Other comments stay comments. The writer prints meta entries back in the
+ * same form. */
+#define CFG_META_PREFIX "wgx:"
+enum {
+	CFG_PARSE_META	= 1u << 0,
+};
+int cfg_parse_opts(const char *text, size_t len, const char *name,
+		   unsigned int flags, struct cfg_doc **out,
+		   char err[CFG_ERR_LEN]);
+int cfg_load_opts(const char *path, unsigned int flags, struct cfg_doc **out,
+		  char err[CFG_ERR_LEN]);
 /* Check every section and key against @schema: unknown sections and keys,
  * repeated single keys or sections, missing required ones, and each value
  * through its check function. Returns 0 or -EINVAL with a message. */
@@ -107,6 +126,11 @@ size_t cfg_count(const struct cfg_section *sec, const char *key);
 int cfg_set(struct cfg_section *sec, const char *key, const char *value);
 /* Append one more entry. 0 or -ENOMEM. */
 int cfg_add(struct cfg_section *sec, const char *key, const char *value);
+/* The same for a meta entry: cfg_set_meta changes the first entry of @key
+ * or inserts one after the section's last meta entry (at its top when it
+ * has none); cfg_add_meta appends. 0 or -ENOMEM. */
+int cfg_set_meta(struct cfg_section *sec, const char *key, const char *value);
+int cfg_add_meta(struct cfg_section *sec, const char *key, const char *value);
 /* Append a comment line ("# ..." or "" for a blank line). 0 or -ENOMEM. */
 int cfg_add_comment(struct cfg_section *sec, const char *comment);
 /* Remove every entry of @key; returns how many. */

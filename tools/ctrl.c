@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sodium.h>
@@ -25,6 +26,7 @@ _Static_assert(sizeof(struct wgx_ctrl_set_spokes) == CTRL_SET_SPOKES_LEN, "set")
 _Static_assert(sizeof(struct wgx_ctrl_set_spokes_reply) == CTRL_SET_REPLY_LEN, "reply");
 _Static_assert(sizeof(struct wgx_ctrl_query) == CTRL_QUERY_LEN, "query");
 _Static_assert(sizeof(struct wgx_ctrl_spoke) == CTRL_SPOKE_LEN, "spoke");
+_Static_assert(sizeof(struct wgx_keyq) == CTRL_KEYQ_LEN, "keyq");
 
 /* Chunks sent back to back before a short pause, and the pause: 16 chunks
  * (17 KiB) at a time keeps both the local socket buffer and WireGuard's
@@ -187,6 +189,27 @@ int ctrl_decode_query_reply(const uint8_t *buf, size_t len,
 	return 0;
 }
 
+size_t ctrl_encode_keyq(uint8_t *buf, size_t len, uint32_t nonce)
+{
+	if (len < CTRL_KEYQ_LEN)
+		return 0;
+	memset(buf, 0, CTRL_KEYQ_LEN);
+	put32(buf, WGX_KEYQ_MAGIC);
+	put32(buf + 4, nonce);
+	return CTRL_KEYQ_LEN;
+}
+
+int ctrl_decode_keyq_reply(const uint8_t *buf, size_t len, uint32_t nonce,
+			   uint8_t key[32])
+{
+	if (len != CTRL_KEYQ_LEN || get32(buf) != WGX_KEYQ_REPLY_MAGIC ||
+	    get32(buf + 4) != nonce || !sodium_is_zero(buf + 40, 24) ||
+	    sodium_is_zero(buf + 8, 32))
+		return -EBADMSG;
+	memcpy(key, buf + 8, 32);
+	return 0;
+}
+
 const char *ctrl_error_name(uint32_t error)
 {
 	switch (error) {
@@ -312,21 +335,30 @@ static uint64_t now_ms(void)
 
 struct session {
 	const struct ctrl_target *t;
+	bool outer;		/* a key query, not in the hub's tunnel */
 	int fd;
 	int last_err;		/* a transient error seen, for the message */
 	char *err;
 };
 
-/* An error that will not go away by waiting: give up at once. */
-static bool fatal_errno(int e)
+/* An error that will not go away by waiting: give up at once. Outside the
+ * tunnel, ICMP errors (a relay host still booting, a route coming up) are
+ * waited out too, until the timeout, and named in its message. */
+static bool fatal_errno(const struct session *s, int e)
 {
+	if (s->outer && (e == EHOSTUNREACH || e == ENETUNREACH ||
+			 e == EHOSTDOWN || e == ENETDOWN))
+		return false;
 	return e != EINTR && e != EAGAIN && e != EWOULDBLOCK &&
 	       e != ENOBUFS && e != ECONNREFUSED && e != ENOMEM;
 }
 
 static int fatal(struct session *s, int e)
 {
-	if (e == EHOSTUNREACH || e == ENETUNREACH || e == ENOKEY ||
+	if (s->outer)
+		snprintf(s->err, CTRL_ERR_LEN, "cannot reach the relay at %s: %s",
+			 s->t->text, strerror(e));
+	else if (e == EHOSTUNREACH || e == ENETUNREACH || e == ENOKEY ||
 	    e == EDESTADDRREQ)
 		snprintf(s->err, CTRL_ERR_LEN,
 			 "cannot reach the relay at %s: %s: is the hub's tunnel to the relay up, with the relay's address in its AllowedIPs?",
@@ -343,6 +375,7 @@ static int open_session(struct session *s, const struct ctrl_target *t,
 	s->t = t;
 	s->err = err;
 	s->last_err = 0;
+	s->outer = false;
 	s->fd = socket(t->ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s->fd < 0)
 		return fatal(s, errno);
@@ -374,7 +407,7 @@ static int send_one(struct session *s, const uint8_t *buf, size_t len)
 			return 0;
 		if (errno == EINTR)
 			continue;
-		if (fatal_errno(errno))
+		if (fatal_errno(s, errno))
 			return fatal(s, errno);
 		s->last_err = errno;
 		return 0;
@@ -409,7 +442,7 @@ static int wait_reply(struct session *s, uint64_t until,
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
-			if (fatal_errno(errno))
+			if (fatal_errno(s, errno))
 				return fatal(s, errno);
 			s->last_err = errno;
 			continue;
@@ -432,9 +465,14 @@ static int timed_out(struct session *s, unsigned int timeout_ms)
 		snprintf(secs, sizeof(secs), "%.1f", timeout_ms / 1000.0);
 	else
 		snprintf(secs, sizeof(secs), "%u", timeout_ms / 1000);
-	snprintf(s->err, CTRL_ERR_LEN,
-		 "relay at %s did not answer within %s s: is the hub's tunnel to the relay up?%s",
-		 s->t->text, secs, last);
+	if (s->outer)
+		snprintf(s->err, CTRL_ERR_LEN,
+			 "relay at %s did not answer within %s s: is it a wgx relay (wgx relay up), at that address and port, with UDP open?%s",
+			 s->t->text, secs, last);
+	else
+		snprintf(s->err, CTRL_ERR_LEN,
+			 "relay at %s did not answer within %s s: is the hub's tunnel to the relay up?%s",
+			 s->t->text, secs, last);
 	return -ETIMEDOUT;
 }
 
@@ -625,5 +663,107 @@ out:
 	free(v);
 	free(r);
 	close_session(&s);
+	return ret;
+}
+
+/* ---- the relay's key ----------------------------------------------------- */
+
+struct keyq_wait {
+	uint32_t nonce;
+	uint8_t *key;
+};
+
+static bool accept_keyq_reply(const uint8_t *buf, size_t len, void *arg)
+{
+	struct keyq_wait *w = arg;
+
+	return ctrl_decode_keyq_reply(buf, len, w->nonce, w->key) == 0;
+}
+
+/* One address: resend until @deadline. 1 answered, 0 timed out, negative
+ * on a fatal error (message in @err). */
+static int keyq_one(const struct ctrl_target *t, uint64_t deadline,
+		    unsigned int timeout_ms, uint8_t key[32], char *err)
+{
+	struct keyq_wait w = { .nonce = randombytes_random(), .key = key };
+	unsigned int wait = FIRST_WAIT_MS;
+	uint8_t buf[CTRL_KEYQ_LEN];
+	size_t len = ctrl_encode_keyq(buf, sizeof(buf), w.nonce);
+	struct session s;
+	int ret;
+
+	ret = open_session(&s, t, err);
+	s.outer = true;
+	if (ret)
+		return fatal(&s, -ret);
+	for (;;) {
+		uint64_t until = now_ms() + wait;
+
+		ret = send_one(&s, buf, len);
+		if (ret)
+			break;
+		ret = wait_reply(&s, until < deadline ? until : deadline,
+				 accept_keyq_reply, &w);
+		if (ret)
+			break;
+		if (now_ms() >= deadline) {
+			timed_out(&s, timeout_ms);
+			break;
+		}
+		wait = wait * 2 > MAX_WAIT_MS ? MAX_WAIT_MS : wait * 2;
+	}
+	close_session(&s);
+	return ret;
+}
+
+int ctrl_fetch_relay_key(const char *host, uint16_t port,
+			 unsigned int timeout_ms, uint8_t key[32],
+			 char from[80], char err[CTRL_ERR_LEN])
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *res, *ai;
+	uint64_t start = now_ms();
+	unsigned int naddr = 0, i = 0;
+	int ret, gai;
+
+	gai = getaddrinfo(host, NULL, &hints, &res);
+	if (gai) {
+		snprintf(err, CTRL_ERR_LEN, "cannot resolve the relay's host '%s': %s",
+			 host, gai == EAI_SYSTEM ? strerror(errno) : gai_strerror(gai));
+		return -ENOENT;
+	}
+	for (ai = res; ai; ai = ai->ai_next)
+		naddr += ai->ai_family == AF_INET || ai->ai_family == AF_INET6;
+	ret = -ENOENT;
+	snprintf(err, CTRL_ERR_LEN, "'%s' has no IPv4 or IPv6 address", host);
+	/* Each address gets an equal share of what time is left. */
+	for (ai = res; ai; ai = ai->ai_next) {
+		struct ctrl_target t;
+		uint64_t left, share;
+
+		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
+			continue;
+		memset(&t, 0, sizeof(t));
+		memcpy(&t.ss, ai->ai_addr, ai->ai_addrlen);
+		t.len = ai->ai_addrlen;
+		if (ai->ai_family == AF_INET)
+			((struct sockaddr_in *)&t.ss)->sin_port = htons(port);
+		else
+			((struct sockaddr_in6 *)&t.ss)->sin6_port = htons(port);
+		fmt_sockaddr(t.text, sizeof(t.text), &t.ss, t.len);
+		left = start + timeout_ms > now_ms() ? start + timeout_ms - now_ms() : 0;
+		share = left / (naddr - i);
+		i++;
+		if (share < 1)
+			break;
+		ret = keyq_one(&t, now_ms() + share, timeout_ms, key, err);
+		if (ret > 0) {
+			snprintf(from, 80, "%s", t.text);
+			ret = 0;
+			break;
+		}
+		if (ret == 0)
+			ret = -ETIMEDOUT;
+	}
+	freeaddrinfo(res);
 	return ret;
 }

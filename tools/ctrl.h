@@ -112,4 +112,25 @@ int ctrl_query_all(const struct ctrl_target *t, unsigned int timeout_ms,
 		   struct ctrl_spoke **spokes, size_t *n, uint32_t *total,
 		   uint32_t *relay_error, char err[CTRL_ERR_LEN]);
 
+/* ---- the relay's key, outside the tunnel (trust on first use) ---------- */
+
+#define CTRL_KEYQ_LEN		64
+
+/* A key query with @nonce; returns its length or 0 when @len is too small. */
+size_t ctrl_encode_keyq(uint8_t *buf, size_t len, uint32_t nonce);
+/* Validate and decode the answer to the query with @nonce: 0 with the
+ * relay's public key in @key, or -EBADMSG (wrong size, magic or nonce,
+ * non-zero padding, a zero key). */
+int ctrl_decode_keyq_reply(const uint8_t *buf, size_t len, uint32_t nonce,
+			   uint8_t key[32]);
+/* Ask the relay at @host (a name or a numeric address, IPv6 without
+ * brackets) and @port for its public key: each of the host's addresses in
+ * turn, resending with growing pauses, until @timeout_ms in all. 0 with the
+ * key (and, in @from, the "address:port" that answered), or a negative
+ * errno with a one-line message in @err: -ENOENT (no such host),
+ * -ETIMEDOUT (no answer: not a wgx relay, or a firewall). */
+int ctrl_fetch_relay_key(const char *host, uint16_t port,
+			 unsigned int timeout_ms, uint8_t key[32],
+			 char from[80], char err[CTRL_ERR_LEN]);
+
 #endif /* _WGX_CTRL_H */

@@ -5,7 +5,9 @@
 #
 # It is copied verbatim into the initramfs by tests/vm/run.sh, together with
 # a static busybox and the virtio/9p/overlay modules listed in
-# /etc/modules.order (one insmod line per module, in dependency order).
+# /etc/modules.order (one insmod line per module, in dependency order; empty
+# for a kernel that has them built in, like the debug kernel of
+# tests/debug-kernel/).
 #
 # Steps:
 #   1. mount proc/sys/devtmpfs, insmod the modules;
@@ -17,6 +19,9 @@
 #      writable places;
 #   4. move /proc, /sys, /dev into the new root, mount /dev/pts, /dev/shm,
 #      /run and /tmp, move the log share to the same path as on the host;
+#      with WGX_VM_MODDIR (a kernel not installed on the host), bind that
+#      module folder to /lib/modules/$(uname -r) so modprobe works (built-in
+#      modules through modules.builtin);
 #   5. switch_root to the new root and run the in-VM runner
 #      (tests/vm/vm-runner.sh) with bash as PID 1; it powers the VM off.
 
@@ -88,6 +93,20 @@ mount -t tmpfs -o mode=1777 tmp $R/tmp
 if [ "$WGX_VM_ROOT" = readonly ]; then
 	mount -t tmpfs -o mode=1777 vartmp $R/var/tmp
 	[ -d $R/etc/wgx ] && mount -t tmpfs -o mode=0755 etcwgx $R/etc/wgx
+fi
+# A kernel from elsewhere (WGX_VM_MODDIR, e.g. the debug kernel): its module
+# folder, with modules.builtin and the depmod indexes, becomes
+# /lib/modules/$(uname -r).  On a read-only root a tmpfs on /lib/modules
+# makes room for it (hiding the host's module folders, of other kernels).
+KREL=$(uname -r)
+if [ -n "${WGX_VM_MODDIR:-}" ] && [ "$WGX_VM_MODDIR" != none ] &&
+   [ "$WGX_VM_MODDIR" != "/lib/modules/$KREL" ]; then
+	if ! mkdir -p "$R/lib/modules/$KREL" 2>/dev/null; then
+		mount -t tmpfs -o mode=0755 libmodules $R/lib/modules &&
+			mkdir -p "$R/lib/modules/$KREL"
+	fi
+	mount --bind "$R$WGX_VM_MODDIR" "$R/lib/modules/$KREL" ||
+		die "cannot bind $WGX_VM_MODDIR to /lib/modules/$KREL"
 fi
 # The log share appears at the same path as on the host.
 mkdir -p "$R$WGX_LOGDIR" 2>/dev/null

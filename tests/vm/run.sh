@@ -237,6 +237,24 @@ show_logs() {
 	echo "---------- end of $dir"
 }
 
+# kmemleak_wgx FILE: how many of kmemleak's reports have a frame of a module
+# in their allocation backtrace.  After the unload kmemleak prints a module's
+# frames as bare addresses; the module area is 0xffffffffc0000000 up to
+# 0xffffffffff000000, and on the debug kernel (everything built in) the only
+# module is wgx.
+kmemleak_wgx() {
+	awk '
+	/^unreferenced object/ { n++ }
+	/^ +\[<[0-9a-f]+>\]/ {
+		a = substr($1, 3, 16)
+		if (length(a) == 16 && a >= "ffffffffc0000000" && a < "ffffffffff000000" && !(n in hit)) {
+			hit[n] = 1
+			w++
+		}
+	}
+	END { print w + 0 }' "$1"
+}
+
 # Run one scenario; prints the PASS/FAIL line and returns non-zero on FAIL.
 run_one() {
 	local scen name logdir timeout hdr v accel cpu start end secs rc reason bad vmrc
@@ -317,7 +335,7 @@ run_one() {
 	if [ -s "$logdir/kmemleak.txt" ]; then
 		v=$(grep -c '^unreferenced object' "$logdir/kmemleak.txt" || true)
 		if [ "$v" -gt 0 ]; then
-			v="$v suspected leaks (kmemleak.txt)"
+			v="$v suspected leaks, $(kmemleak_wgx "$logdir/kmemleak.txt") allocated by wgx (kmemleak.txt)"
 		else
 			v=$(head -n 1 "$logdir/kmemleak.txt" | cut -c1-160)
 		fi
