@@ -108,6 +108,13 @@ if [ -n "${WGX_VM_MODDIR:-}" ] && [ "$WGX_VM_MODDIR" != none ] &&
 	mount --bind "$R$WGX_VM_MODDIR" "$R/lib/modules/$KREL" ||
 		die "cannot bind $WGX_VM_MODDIR to /lib/modules/$KREL"
 fi
+# A checkout under a path the VM covers with its own tmpfs (/tmp, /run,
+# /var/tmp): bind it in from the host root, at the same path.
+if [ ! -e "$R$WGX_RUNNER" ] && [ -e "/mnt/lower$WGX_ROOT" ]; then
+	mkdir -p "$R$WGX_ROOT"
+	mount --bind "/mnt/lower$WGX_ROOT" "$R$WGX_ROOT" ||
+		die "cannot bind $WGX_ROOT into the VM"
+fi
 # The log share appears at the same path as on the host.
 mkdir -p "$R$WGX_LOGDIR" 2>/dev/null
 mount --move /mnt/logs "$R$WGX_LOGDIR" || die "cannot move the log share to $WGX_LOGDIR"
