@@ -33,7 +33,7 @@ assert_eq "$("$WGX_TOOL" relay status --json | python3 -c 'import json,sys; prin
 ip netns exec t1 ss -uln | grep -q ":8787 " || fail "no socket on 8787 in t1"
 
 # A second relay on the same port: refused, with a message, nothing made.
-sed 's/^PrivateKey.*/PrivateKey = '"$(wg genkey)"'/; s/^\[Relay\]/[Relay]\nName = wgx1/' \
+sed 's|^PrivateKey.*|PrivateKey = '"$(wg genkey)"'|; s|^\[Relay\]|[Relay]\nName = wgx1|' \
 	"$TOPO_DIR/t1.conf" >"$TOPO_DIR/t1b.conf"
 if ip netns exec t1 "$WGX_TOOL" relay up -c "$TOPO_DIR/t1b.conf" 2>"$TOPO_DIR/err"; then
 	fail "a second relay on a port in use was created"
