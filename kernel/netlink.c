@@ -201,6 +201,18 @@ err:
 	return -EMSGSIZE;
 }
 
+/* relay->lock held: peers that completed a handshake (as GET_PEERS lists;
+ * declared spokes that never did are not counted). */
+static unsigned int authenticated_count(struct wgx_relay *relay)
+{
+	struct wgx_peer *peer;
+	unsigned int n = 0;
+
+	list_for_each_entry(peer, &relay->peer_list, list)
+		n += peer->last_handshake_real != 0;
+	return n;
+}
+
 /* relay->lock held. */
 static unsigned int session_count(struct wgx_relay *relay)
 {
@@ -231,7 +243,7 @@ static int fill_relay(struct sk_buff *skb, struct wgx_relay *relay)
 	    nla_put_u32(skb, WGX_A_FLAGS,
 			relay->allow_all ? WGX_RELAY_F_ALLOW_ALL : 0) ||
 	    nla_put_u32(skb, WGX_A_ALLOWED_COUNT, allowed ? allowed->count : 0) ||
-	    nla_put_u32(skb, WGX_A_PEER_COUNT, relay->peer_count) ||
+	    nla_put_u32(skb, WGX_A_PEER_COUNT, authenticated_count(relay)) ||
 	    nla_put_u32(skb, WGX_A_ROUTE_COUNT, relay->route_count) ||
 	    nla_put_u32(skb, WGX_A_SESSION_COUNT, session_count(relay)))
 		return -EMSGSIZE;
