@@ -14,7 +14,7 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	elif [ -n "$(VM_KVER)" ]; then echo /lib/modules/$(VM_KVER)/build; \
 	else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; fi)
 
-.PHONY: all module tools unit check demo deps clean kbuild-all fuzz fuzz-smoke
+.PHONY: all module tools unit check check-slow demo deps clean kbuild-all fuzz fuzz-smoke
 .PHONY: install uninstall dkms-source dkms-install dkms-uninstall packaging-check
 
 # Installation (`make install`, `make uninstall`): the tool, its man page and
@@ -54,6 +54,11 @@ unit: tools
 check demo: KDIR = /lib/modules/$(VM_KVER)/build
 check: all
 	tests/check.sh
+
+# Also the slow scenarios (the DKMS flow in the VM: 15-35 min under TCG).
+check-slow: KDIR = /lib/modules/$(VM_KVER)/build
+check-slow: all
+	WGX_SLOW=1 tests/check.sh
 
 # libFuzzer (ASan + UBSan) on the module's pure parsers and the tool's
 # config parser: `make fuzz` runs each target FUZZ_SECONDS (default 300);

@@ -13,6 +13,7 @@ packages=(
 	qemu-system-x86 busybox-static linux-image-amd64 linux-headers-amd64
 	wireguard-tools wireguard-go iproute2 nftables conntrack iperf3 tcpdump
 	zbar-tools python3 clang libclang-rt-14-dev
+	systemd man-db groff-base openssl
 )
 
 missing=()
