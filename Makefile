@@ -82,6 +82,14 @@ kbuild-all:
 demo: all
 	@tests/vm/run.sh tests/demo.sh; rc=$$?; cat tests/logs/demo/output.txt; exit $$rc
 
+# The benchmark (bench/bench.sh): wgx side by side with a direct path, a DNAT
+# relay and a bounce server in one VM run (about 15 min under TCG); results
+# in bench/results/, the table in README.md.
+.PHONY: bench
+bench: KDIR = /lib/modules/$(VM_KVER)/build
+bench: all
+	bench/bench.sh
+
 deps:
 	tests/deps.sh
 
