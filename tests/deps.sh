@@ -12,7 +12,7 @@ packages=(
 	libnl-3-dev libnl-genl-3-dev libsodium-dev libcmocka-dev libqrencode-dev
 	qemu-system-x86 busybox-static linux-image-amd64 linux-headers-amd64
 	wireguard-tools wireguard-go iproute2 nftables conntrack iperf3 tcpdump
-	zbar-tools python3 clang libclang-rt-14-dev
+	zbar-tools python3 clang libclang-rt-14-dev gnuplot-nox
 	systemd man-db groff-base openssl
 )
 
