@@ -245,7 +245,14 @@ static int fill_relay(struct sk_buff *skb, struct wgx_relay *relay)
 	    nla_put_u32(skb, WGX_A_ALLOWED_COUNT, allowed ? allowed->count : 0) ||
 	    nla_put_u32(skb, WGX_A_PEER_COUNT, authenticated_count(relay)) ||
 	    nla_put_u32(skb, WGX_A_ROUTE_COUNT, relay->route_count) ||
-	    nla_put_u32(skb, WGX_A_SESSION_COUNT, session_count(relay)))
+	    nla_put_u32(skb, WGX_A_SESSION_COUNT, session_count(relay)) ||
+	    nla_put_u32(skb, WGX_A_PEER_ENTRIES, relay->peer_count) ||
+	    nla_put_u32(skb, WGX_A_INDEX_COUNT, atomic_read(&relay->index_count)) ||
+	    nla_put_u32(skb, WGX_A_KEYPAIR_COUNT,
+			atomic_read(&relay->keypairs.nelems)) ||
+	    nla_put_u32(skb, WGX_A_LIMITER_COUNT,
+			READ_ONCE(relay->own_limiter.count) +
+			READ_ONCE(relay->fwd_limiter.count)))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, WGX_A_STATS);
 	if (!nest)

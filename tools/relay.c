@@ -518,6 +518,8 @@ static void print_relay_human(const struct relay_info *r)
 	term_field("peers", "%u", r->peers);
 	term_field("routes", "%u", r->routes);
 	term_field("sessions", "%u", r->sessions);
+	term_field("memory", "%u peer entries, %u relayed indices, %u own keypairs, %u rate-limiter entries",
+		   r->peer_entries, r->indices, r->keypairs, r->limiter);
 	fmt_bytes(b1, sizeof(b1), s[WGX_STAT_RX_BYTES], term_on());
 	term_field("received", "%llu packet%s, %s",
 		   (unsigned long long)s[WGX_STAT_RX_PACKETS],
@@ -570,6 +572,10 @@ static void print_relay_json(struct json *j, const struct relay_info *r)
 	json_u64(j, "peers", r->peers);
 	json_u64(j, "routes", r->routes);
 	json_u64(j, "sessions", r->sessions);
+	json_u64(j, "peer_entries", r->peer_entries);
+	json_u64(j, "indices", r->indices);
+	json_u64(j, "keypairs", r->keypairs);
+	json_u64(j, "limiter_entries", r->limiter);
 	json_object_begin(j, "stats");
 	for (unsigned int i = 0; i < __WGX_STAT_COUNT || i < r->n_stats; i++) {
 		if (i < __WGX_STAT_COUNT) {

@@ -119,6 +119,10 @@ int relay_nl_parse_relay(struct nl_msg *msg, void *arg)
 	get_u32(tb[WGX_A_PEER_COUNT], &r->peers);
 	get_u32(tb[WGX_A_ROUTE_COUNT], &r->routes);
 	get_u32(tb[WGX_A_SESSION_COUNT], &r->sessions);
+	get_u32(tb[WGX_A_PEER_ENTRIES], &r->peer_entries);
+	get_u32(tb[WGX_A_INDEX_COUNT], &r->indices);
+	get_u32(tb[WGX_A_KEYPAIR_COUNT], &r->keypairs);
+	get_u32(tb[WGX_A_LIMITER_COUNT], &r->limiter);
 	if (tb[WGX_A_STATS]) {
 		/* Attribute type i + 1 is counter i. */
 		nla_for_each_nested(a, tb[WGX_A_STATS], rem) {

@@ -44,6 +44,8 @@ struct relay_info {
 	bool has_public_key;
 	uint16_t listen_port;
 	uint32_t fwmark, flags, allowed, peers, routes, sessions;
+	/* Memory the relay holds (a newer module's attributes: 0 otherwise). */
+	uint32_t peer_entries, indices, keypairs, limiter;
 	uint64_t stats[RELAY_MAX_STATS];
 	unsigned int n_stats;	/* highest counter seen + 1 */
 };

@@ -58,6 +58,15 @@
  *             WGX_A_STATS               NLA_NESTED: attribute type i + 1
  *                                       is the NLA_U64 counter enum wgx_stat i;
  *                                       type WGX_STAT_A_PAD is padding
+ *             What the relay holds in memory (each bounded; see
+ *             kernel/messages.h), NLA_U32:
+ *             WGX_A_PEER_ENTRIES        peer entries: authenticated or
+ *                                       declared by a hub
+ *             WGX_A_INDEX_COUNT         receiver indices learned from
+ *                                       forwarded handshakes
+ *             WGX_A_KEYPAIR_COUNT       the relay's own session keypairs
+ *             WGX_A_LIMITER_COUNT       rate-limiter entries (sources seen
+ *                                       in the last second or so)
  *   The private key is never returned.
  *
  * WGX_CMD_GET_ALLOWED (dumpit): the allowed keys of one relay.
@@ -150,6 +159,10 @@ enum wgx_attr {
 	WGX_A_ROUTE,
 	WGX_A_SESSION,
 	WGX_A_PAD,
+	WGX_A_PEER_ENTRIES,
+	WGX_A_INDEX_COUNT,
+	WGX_A_KEYPAIR_COUNT,
+	WGX_A_LIMITER_COUNT,
 	__WGX_A_LAST
 };
 #define WGX_A_MAX (__WGX_A_LAST - 1)
