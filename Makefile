@@ -60,6 +60,17 @@ check-slow: KDIR = /lib/modules/$(VM_KVER)/build
 check-slow: all
 	WGX_SLOW=1 tests/check.sh
 
+# The soak scenario at full length (tests/scenarios/46-soak.sh, which make
+# check runs for 150 s): a hub and three spokes with continuous traffic for
+# SOAK_SECS (default 480: several WireGuard rekeys, the relay's own sessions
+# renewed, relayed indices expired and learned anew).
+SOAK_SECS ?= 480
+.PHONY: soak
+soak: KDIR = /lib/modules/$(VM_KVER)/build
+soak: all
+	WGX_SOAK_SECS=$(SOAK_SECS) WGX_TEST_TIMEOUT=$$(($(SOAK_SECS) + 300)) \
+		WGX_TESTS='^46-soak$$' WGX_HOST_TESTS=0 tests/check.sh
+
 # libFuzzer (ASan + UBSan) on the module's pure parsers and the tool's
 # config parser: `make fuzz` runs each target FUZZ_SECONDS (default 300);
 # `make check` runs the saved crash inputs and a short smoke run.
