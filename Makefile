@@ -14,7 +14,7 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	elif [ -n "$(VM_KVER)" ]; then echo /lib/modules/$(VM_KVER)/build; \
 	else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; fi)
 
-.PHONY: all module tools unit check check-slow demo deps clean kbuild-all fuzz fuzz-smoke
+.PHONY: check-debug all module tools unit check check-slow demo deps clean kbuild-all fuzz fuzz-smoke
 .PHONY: install uninstall dkms-source dkms-install dkms-uninstall packaging-check
 
 # Installation (`make install`, `make uninstall`): the tool, its man page and
@@ -55,7 +55,8 @@ check demo: KDIR = /lib/modules/$(VM_KVER)/build
 check: all
 	tests/check.sh
 
-# Also the slow scenarios (the DKMS flow in the VM: 15-35 min under TCG).
+# Also the slow scenarios and slow steps (WGX_SLOW=1: the second DKMS build
+# of 30-dkms, `dkms add .`, 5-13 min under TCG).
 check-slow: KDIR = /lib/modules/$(VM_KVER)/build
 check-slow: all
 	WGX_SLOW=1 tests/check.sh
@@ -70,6 +71,13 @@ soak: KDIR = /lib/modules/$(VM_KVER)/build
 soak: all
 	WGX_SOAK_SECS=$(SOAK_SECS) WGX_TEST_TIMEOUT=$$(($(SOAK_SECS) + 300)) \
 		WGX_TESTS='^46-soak$$' WGX_HOST_TESTS=0 tests/check.sh
+
+# Every VM scenario on a debug kernel (KASAN, KFENCE, UBSAN, lockdep,
+# DEBUG_ATOMIC_SLEEP, kmemleak, debugobjects), built once per machine from
+# Debian's linux-source-6.1 into /var/cache/wgx-debug-kernel
+# (tests/debug-kernel/build.sh; about 25 min on 2 cores the first time).
+check-debug: tools
+	tests/debug-kernel/check.sh
 
 # libFuzzer (ASan + UBSan) on the module's pure parsers and the tool's
 # config parser: `make fuzz` runs each target FUZZ_SECONDS (default 300);

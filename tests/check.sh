@@ -68,7 +68,7 @@ host_test packaging make -C "$WGX_ROOT" -s packaging-check
 scenarios=()
 for f in tests/scenarios/*.sh; do
 	[ -e "$f" ] || continue
-	# A scenario marked "# slow: yes" (e.g. DKMS builds under TCG, 15-35
+	# A scenario marked "# slow: yes" (e.g. a long build under TCG, 15-35
 	# min) runs only with WGX_SLOW=1 (make check-slow), to keep CI well
 	# inside its time limit.
 	if grep -q '^# slow: yes' "$f" && [ "${WGX_SLOW:-0}" != 1 ]; then

@@ -76,6 +76,9 @@ TIMEOUT_FACTOR=${WGX_TEST_TIMEOUT_FACTOR:-1}
 # context with "BUG: sleeping function", kmemleak's with "N new suspected
 # memory leaks".)
 KERNEL_BAD='WARNING:|BUG:|Oops|general protection fault|refcount_t:|lockdep|possible circular locking|INFO: possible|KASAN|UBSAN|ODEBUG|kernel BUG|Call Trace:|Kernel panic|INFO: task .* blocked|rcu.*detected stall|suspected memory leak'
+# Lines that match the above but are no report: the boot banner of a kernel
+# with lockdep (the debug kernel).
+KERNEL_BENIGN='rcu:[[:space:]]+RCU lockdep checking is enabled'
 
 die() { echo "vm: $*" >&2; exit 125; }
 
@@ -226,7 +229,7 @@ show_logs() {
 	show all "$dir/qemu.txt"
 	if [ -s "$dir/dmesg.txt" ]; then
 		echo "---------- $dir/dmesg.txt (suspicious lines)"
-		grep -E "$KERNEL_BAD" "$dir/dmesg.txt" || echo "(none)"
+		grep -E "$KERNEL_BAD" "$dir/dmesg.txt" | grep -vE "$KERNEL_BENIGN" || echo "(none)"
 	fi
 	show 80 "$dir/dmesg.txt"
 	show all "$dir/unload.txt"
@@ -345,7 +348,7 @@ run_one() {
 	# timestamp) of the console, which also has the runner's messages.
 	bad=$( { cat "$logdir/dmesg.txt" 2>/dev/null
 		 grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$logdir/console.txt" 2>/dev/null; } |
-		grep -aE "$KERNEL_BAD" | head -n 1 || true)
+		grep -aE "$KERNEL_BAD" | grep -avE "$KERNEL_BENIGN" | head -n 1 || true)
 	if [ -n "$bad" ]; then
 		reason="${reason:+$reason; }kernel: $(echo "$bad" | tr -d '\r' | cut -c1-160)"
 	fi
