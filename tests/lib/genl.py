@@ -6,6 +6,7 @@ wgx tool would never build (wrong lengths, types, missing attributes).
     import genl
     g = genl.Genl("wgx")
     err, msg = g.request(CMD, [(ATTR, b"bytes"), ...])   # err: 0 or -errno
+    err, msgs = g.dump(CMD, [...])   # msgs: one attribute dict per message
 """
 import os
 import socket
@@ -15,6 +16,7 @@ NETLINK_GENERIC = 16
 SOL_NETLINK = 270
 NETLINK_EXT_ACK = 11
 NLM_F_REQUEST, NLM_F_ACK = 1, 4
+NLM_F_DUMP = 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLM_F_ACK_TLVS = 0x200
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 16, 3
@@ -54,10 +56,11 @@ class Genl:
             raise OSError(-err, "family %s: %s" % (family, os.strerror(-err)))
         self.family = struct.unpack("=H", parse_attrs(msgs[0])[CTRL_ATTR_FAMILY_ID][:2])[0]
 
-    def _talk(self, ftype, cmd, version, raw_attrs):
+    def _talk(self, ftype, cmd, version, raw_attrs, flags=0):
         self.seq += 1
         body = struct.pack("=BBH", cmd, version, 0) + b"".join(raw_attrs)
-        hdr = struct.pack("=IHHII", 16 + len(body), ftype, NLM_F_REQUEST | NLM_F_ACK, self.seq, 0)
+        hdr = struct.pack("=IHHII", 16 + len(body), ftype,
+                          NLM_F_REQUEST | NLM_F_ACK | flags, self.seq, 0)
         self.s.send(hdr + body)
         replies = []
         while True:
@@ -79,7 +82,12 @@ class Genl:
                     self.extack = extack
                     return err, replies
                 if t == NLMSG_DONE:
-                    return 0, replies
+                    # a dump's end: its error (e.g. from the first
+                    # dumpit call), then extack attributes
+                    err = struct.unpack("=i", payload[:4])[0] if len(payload) >= 4 else 0
+                    a = parse_attrs(payload[4:]) if flags & NLM_F_ACK_TLVS else {}
+                    self.extack = a[1].rstrip(b"\0").decode() if 1 in a else ""
+                    return err, replies
                 replies.append(payload[4:])
 
     def request(self, cmd, attrs):
@@ -88,3 +96,10 @@ class Genl:
         self.extack = ""
         err, _ = self._talk(self.family, cmd, 1, attrs)
         return err, self.extack
+
+    def dump(self, cmd, attrs):
+        """The same as a dump request (NLM_F_DUMP). Returns (0 or -errno,
+        [attribute dict of each message])."""
+        self.extack = ""
+        err, msgs = self._talk(self.family, cmd, 1, attrs, NLM_F_DUMP)
+        return err, [parse_attrs(m) for m in msgs]
