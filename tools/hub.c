@@ -32,7 +32,6 @@
 
 #define DEFAULT_TIMEOUT_MS	10000
 #define MAX_TIMEOUT_MS		3600000
-#define FETCH_TIMEOUT_MS	10000
 #define QUERY_TIMEOUT_MS	5000
 #define WATCH_INTERVAL_MS	30000
 
@@ -242,16 +241,10 @@ static int hub_relay_status(const struct subcommand *self, int argc, char *argv[
 /* ---- hub.conf commands ---------------------------------------------------- */
 
 enum {
-	OPT_RELAY_KEY = 256,
-	OPT_ADDRESS,
-	OPT_INTERFACE,
-	OPT_LAN,
+	OPT_LAN = NODE_OPT_OWN,
 	OPT_LISTEN_PORT,
-	OPT_RELAY_ADDRESS,
-	OPT_USERSPACE,
 	OPT_NAME,
 	OPT_QR,
-	OPT_NO_SYNC,
 	OPT_INTERVAL,
 };
 
@@ -322,33 +315,6 @@ static void sync_after(const struct wgc *c, unsigned int timeout_ms, FILE *f)
 	fflush(f);
 }
 
-static bool parse_cidrs_opt(const struct subcommand *self, const char *opt,
-			    const char *arg, struct cfg_cidr **v, size_t *n)
-{
-	char why[256];
-	struct cfg_cidr *c;
-	size_t k;
-
-	if (cfg_parse_cidr_list(arg, &c, &k, why, sizeof(why)) || !k) {
-		cli_usage(self, "%s: %s", opt, k ? why : "give ADDRESS/PREFIX[,...]");
-		return false;
-	}
-	{
-		struct cfg_cidr *nv = realloc(*v, (*n + k) * sizeof(*nv));
-
-		if (!nv) {
-			free(c);
-			die("out of memory");
-			return false;
-		}
-		*v = nv;
-		memcpy(*v + *n, c, k * sizeof(*c));
-		*n += k;
-		free(c);
-	}
-	return true;
-}
-
 static bool same_cidrs(const struct cfg_cidr *a, size_t na,
 		       const struct cfg_cidr *b, size_t nb)
 {
@@ -363,66 +329,33 @@ static bool same_cidrs(const struct cfg_cidr *a, size_t na,
 
 static const struct option init_opts[] = {
 	{ "config", required_argument, NULL, 'c' },
-	{ "relay-public-key", required_argument, NULL, OPT_RELAY_KEY },
-	{ "address", required_argument, NULL, OPT_ADDRESS },
-	{ "interface", required_argument, NULL, OPT_INTERFACE },
+	{ "relay-public-key", required_argument, NULL, NODE_OPT_RELAY_KEY },
+	{ "address", required_argument, NULL, NODE_OPT_ADDRESS },
+	{ "interface", required_argument, NULL, NODE_OPT_INTERFACE },
 	{ "lan", required_argument, NULL, OPT_LAN },
 	{ "listen-port", required_argument, NULL, OPT_LISTEN_PORT },
-	{ "relay-address", required_argument, NULL, OPT_RELAY_ADDRESS },
-	{ "userspace", no_argument, NULL, OPT_USERSPACE },
+	{ "relay-address", required_argument, NULL, NODE_OPT_RELAY_ADDRESS },
+	{ "userspace", no_argument, NULL, NODE_OPT_USERSPACE },
 	{ "timeout", required_argument, NULL, 't' },
 	{ NULL, 0, NULL, 0 }
 };
 
 static int hub_init(const struct subcommand *self, int argc, char *argv[])
 {
-	const char *path = HUB_CONF_DEFAULT, *relay_key_arg = NULL, *ifname = NULL;
-	struct cfg_cidr *addrs = NULL, *lans = NULL, *raddrs = NULL, def;
-	size_t n_addrs = 0, n_lans = 0, n_raddrs = 0;
-	unsigned int timeout_ms = FETCH_TIMEOUT_MS;
-	uint16_t port, listen_port = 0;
-	bool userspace = false, have_old = false;
-	struct cfg_doc *doc = NULL;
-	struct wgc old;
-	char host[256], endpoint[WGC_ENDPOINT_MAX], err[CFG_ERR_LEN];
-	uint8_t priv[WGX_KEY_LEN], pub[WGX_KEY_LEN];
-	struct wgc_relay_init relay;
-	int ch, ret = 1, lock = -1;
+	struct node_init in;
+	struct cfg_cidr *lans = NULL, def;
+	size_t n_lans = 0;
+	uint16_t listen_port = 0;
+	char err[CFG_ERR_LEN];
+	uint8_t pub[WGX_KEY_LEN];
+	int ch, ret = 1;
 
-	memset(&relay, 0, sizeof(relay));
+	node_init_begin(&in, WGC_HUB);
 	while ((ch = cli_getopt(self, argc, argv, "c:t:", init_opts)) != -1) {
 		switch (ch) {
-		case 'c':
-			path = optarg;
-			break;
-		case 't':
-			if (!node_parse_seconds(optarg, &timeout_ms)) {
-				cli_usage(self, "--timeout: '%s' is not a number of seconds", optarg);
-				goto out;
-			}
-			break;
-		case OPT_RELAY_KEY:
-			relay_key_arg = optarg;
-			break;
-		case OPT_ADDRESS:
-			if (!parse_cidrs_opt(self, "--address", optarg, &addrs, &n_addrs))
-				goto out;
-			break;
 		case OPT_LAN:
-			if (!parse_cidrs_opt(self, "--lan", optarg, &lans, &n_lans))
+			if (!node_add_cidrs(self, "--lan", optarg, &lans, &n_lans))
 				goto out;
-			break;
-		case OPT_RELAY_ADDRESS:
-			if (!parse_cidrs_opt(self, "--relay-address", optarg, &raddrs, &n_raddrs))
-				goto out;
-			break;
-		case OPT_INTERFACE:
-			if (!wgc_ifname_valid(optarg)) {
-				cli_usage(self, "--interface: '%s' is not an interface name (1-15 of A-Z a-z 0-9 _ - . = +)",
-					  optarg);
-				goto out;
-			}
-			ifname = optarg;
 			break;
 		case OPT_LISTEN_PORT:
 			if (!cfg_parse_port(optarg, &listen_port)) {
@@ -430,108 +363,85 @@ static int hub_init(const struct subcommand *self, int argc, char *argv[])
 				goto out;
 			}
 			break;
-		case OPT_USERSPACE:
-			userspace = true;
-			break;
 		default:
-			goto out;
+			if (node_init_option(self, ch, &in))
+				goto out;
 		}
 	}
-	if (argc - optind != 1) {
-		cli_usage(self, argc == optind ? "missing the relay's IP[:PORT]" :
-			  "unexpected argument '%s'", argv[optind + 1]);
+	if (node_init_operand(self, argc, argv, &in))
 		goto out;
-	}
-	if (!cfg_parse_endpoint(argv[optind], host, sizeof(host), &port, WGC_RELAY_PORT)) {
-		cli_usage(self, "'%s' is not the relay's IP[:PORT] (IPv6 as [ADDRESS]:PORT)",
-			  argv[optind]);
-		goto out;
-	}
-	fmt_host_port(endpoint, sizeof(endpoint), host, port);
-	if (relay_key_arg && !key_from_base64(relay.public_key, relay_key_arg)) {
-		cli_usage(self, "--relay-public-key: '%s' is not a base64 public key", relay_key_arg);
-		goto out;
-	}
-	for (size_t i = 0; i < n_raddrs; i++)
-		raddrs[i].prefix = raddrs[i].a.family == AF_INET ? 32 : 128;
+	for (size_t i = 0; i < in.n_raddrs; i++)
+		in.raddrs[i].prefix = in.raddrs[i].a.family == AF_INET ? 32 : 128;
 
-	lock = node_lock(path);
-	if (lock == -1)
+	if (node_init_open(&in))
 		goto out;
-	ret = wgc_load(path, WGC_HUB, &doc, &old, err);
-	if (ret && ret != -ENOENT) {
-		ret = die("%s: fix it, or remove the file to start over", err);
-		goto out;
-	}
-	have_old = !ret;
-	ret = 1;
-	if (!n_addrs && have_old) {
-		addrs = malloc(old.n_addrs * sizeof(*addrs));
-		if (!addrs) {
+	if (!in.n_addrs && in.have_old) {
+		in.addrs = malloc(in.old.n_addrs * sizeof(*in.addrs));
+		if (!in.addrs) {
 			die("out of memory");
 			goto out;
 		}
-		memcpy(addrs, old.addrs, old.n_addrs * sizeof(*addrs));
-		n_addrs = old.n_addrs;
+		memcpy(in.addrs, in.old.addrs, in.old.n_addrs * sizeof(*in.addrs));
+		in.n_addrs = in.old.n_addrs;
 	}
-	if (!n_addrs) {
+	if (!in.n_addrs) {
 		cfg_parse_cidr(HUB_DEFAULT_ADDRESS, &def);
-		addrs = malloc(sizeof(*addrs));
-		if (!addrs) {
+		in.addrs = malloc(sizeof(*in.addrs));
+		if (!in.addrs) {
 			die("out of memory");
 			goto out;
 		}
-		addrs[0] = def;
-		n_addrs = 1;
+		in.addrs[0] = def;
+		in.n_addrs = 1;
 	}
 	/* The relay's inner address: kept when the hub's addresses are, else
 	 * the next host after the hub's. */
-	if (!n_raddrs && have_old && same_cidrs(addrs, n_addrs, old.addrs, old.n_addrs)) {
-		raddrs = calloc(old.relay->n_allowed + 1, sizeof(*raddrs));
-		if (!raddrs) {
+	if (!in.n_raddrs && in.have_old && same_cidrs(in.addrs, in.n_addrs, in.old.addrs, in.old.n_addrs)) {
+		in.raddrs = calloc(in.old.relay->n_allowed + 1, sizeof(*in.raddrs));
+		if (!in.raddrs) {
 			die("out of memory");
 			goto out;
 		}
-		for (size_t i = 0; i < old.relay->n_allowed; i++) {
-			const struct cfg_cidr *x = &old.relay->allowed[i];
+		for (size_t i = 0; i < in.old.relay->n_allowed; i++) {
+			const struct cfg_cidr *x = &in.old.relay->allowed[i];
 
 			if (x->prefix == (x->a.family == AF_INET ? 32u : 128u))
-				raddrs[n_raddrs++] = *x;
+				in.raddrs[in.n_raddrs++] = *x;
 		}
 	}
-	if (!n_raddrs) {
-		free(raddrs);
-		raddrs = calloc(n_addrs, sizeof(*raddrs));
-		if (!raddrs) {
+	if (!in.n_raddrs) {
+		free(in.raddrs);
+		in.raddrs = calloc(in.n_addrs, sizeof(*in.raddrs));
+		if (!in.raddrs) {
 			die("out of memory");
 			goto out;
 		}
-		for (size_t i = 0; i < n_addrs; i++) {
+		for (size_t i = 0; i < in.n_addrs; i++) {
 			struct cfg_cidr net;
 			char a[64];
 
-			wgc_network(&addrs[i], &net);
-			raddrs[i].prefix = addrs[i].a.family == AF_INET ? 32 : 128;
-			if (!wgc_addr_add(&addrs[i].a, 1, &raddrs[i].a) ||
-			    !wgc_host_usable(&net, &raddrs[i].a)) {
-				cfg_format_cidr(&addrs[i], a, sizeof(a));
+			wgc_network(&in.addrs[i], &net);
+			in.raddrs[i].prefix = in.addrs[i].a.family == AF_INET ? 32 : 128;
+			if (!wgc_addr_add(&in.addrs[i].a, 1, &in.raddrs[i].a) ||
+			    !wgc_host_usable(&net, &in.raddrs[i].a)) {
+				cfg_format_cidr(&in.addrs[i], a, sizeof(a));
 				die("no room for the relay's inner address after %s: give --relay-address ADDRESS",
 				    a);
 				goto out;
 			}
 		}
-		n_raddrs = n_addrs;
+		in.n_raddrs = in.n_addrs;
 	}
-	for (size_t i = 0; i < n_raddrs; i++) {
+	for (size_t i = 0; i < in.n_raddrs; i++) {
 		bool inside = false;
 
-		for (size_t j = 0; j < n_addrs; j++) {
+		for (size_t j = 0; j < in.n_addrs; j++) {
 			struct cfg_cidr net;
 
-			wgc_network(&addrs[j], &net);
-			inside |= wgc_cidr_covers(&net, &raddrs[i]);
-			if (!memcmp(addrs[j].a.addr, raddrs[i].a.addr, 16) &&
-			    addrs[j].a.family == raddrs[i].a.family) {
+			wgc_network(&in.addrs[j], &net);
+			inside |= wgc_cidr_covers(&net, &in.raddrs[i]);
+			if (!memcmp(in.addrs[j].a.addr, in.raddrs[i].a.addr, 16) &&
+			    in.addrs[j].a.family == in.raddrs[i].a.family) {
 				die("--relay-address: that is the hub's own address");
 				goto out;
 			}
@@ -539,37 +449,37 @@ static int hub_init(const struct subcommand *self, int argc, char *argv[])
 		if (!inside) {
 			char a[64];
 
-			cfg_format_cidr(&raddrs[i], a, sizeof(a));
+			cfg_format_cidr(&in.raddrs[i], a, sizeof(a));
 			die("the relay's inner address %s is outside the hub's tunnel network: give --address or --relay-address to match",
 			    a);
 			goto out;
 		}
 	}
-	if (have_old) {
+	if (in.have_old) {
 		/* The spokes stay: they must fit the (new) networks. */
-		for (size_t i = 0; i < old.n_peers; i++) {
-			const struct wgc_peer *p = &old.peers[i];
+		for (size_t i = 0; i < in.old.n_peers; i++) {
+			const struct wgc_peer *p = &in.old.peers[i];
 
-			if (p == old.relay)
+			if (p == in.old.relay)
 				continue;
 			for (size_t j = 0; j < p->n_allowed; j++) {
 				const struct cfg_cidr *x = &p->allowed[j];
 				bool fits = false;
 
-				for (size_t k = 0; k < n_addrs && !fits; k++) {
+				for (size_t k = 0; k < in.n_addrs && !fits; k++) {
 					struct cfg_cidr net;
 
-					wgc_network(&addrs[k], &net);
+					wgc_network(&in.addrs[k], &net);
 					fits = wgc_cidr_covers(&net, x);
 				}
-				for (size_t k = 0; k < n_raddrs; k++)
-					if (x->a.family == raddrs[k].a.family &&
-					    wgc_cidr_covers(x, &raddrs[k])) {
+				for (size_t k = 0; k < in.n_raddrs; k++)
+					if (x->a.family == in.raddrs[k].a.family &&
+					    wgc_cidr_covers(x, &in.raddrs[k])) {
 						die("the relay's inner address would be spoke %s's: give --relay-address",
 						    p->name[0] ? p->name : "(unnamed)");
 						goto out;
 					}
-				if (!fits && !same_cidrs(addrs, n_addrs, old.addrs, old.n_addrs) &&
+				if (!fits && !same_cidrs(in.addrs, in.n_addrs, in.old.addrs, in.old.n_addrs) &&
 				    x->prefix == (x->a.family == AF_INET ? 32u : 128u)) {
 					char a[64];
 
@@ -581,20 +491,13 @@ static int hub_init(const struct subcommand *self, int argc, char *argv[])
 			}
 		}
 	}
-	if (!relay_key_arg && node_relay_key(NULL, host, port, timeout_ms, relay.public_key))
+	if (node_init_relay(&in))
 		goto out;
-	snprintf(relay.endpoint, sizeof(relay.endpoint), "%s", endpoint);
-	relay.addrs = raddrs;
-	relay.n_addrs = n_raddrs;
-	if (have_old) {
-		struct cfg_section *iface = cfg_section(doc, "Interface", 0);
+	if (in.have_old) {
+		struct cfg_section *iface = cfg_section(in.doc, "Interface", 0);
 		char text[4096];
 
-		memcpy(priv, old.private_key, sizeof(priv));
-		wgc_cidrs_text(addrs, n_addrs, text, sizeof(text));
-		if (cfg_set(iface, "Address", text) ||
-		    (ifname && cfg_set_meta(iface, "Interface", ifname)) ||
-		    (userspace && cfg_set_meta(iface, "Userspace", "yes")))
+		if (node_init_update(&in))
 			goto nomem;
 		if (n_lans) {
 			cfg_remove(iface, "Lan");
@@ -607,28 +510,19 @@ static int hub_init(const struct subcommand *self, int argc, char *argv[])
 			if (cfg_set(iface, "ListenPort", text))
 				goto nomem;
 		}
-		if (wgc_doc_set_relay(doc, &old, &relay))
+		if (wgc_doc_set_relay(in.doc, &in.old, &in.relay))
 			goto nomem;
 	} else {
 		struct wgc_init init = {
-			.kind = WGC_HUB,
-			.private_key = priv,
-			.ifname = ifname,
-			.userspace = userspace,
-			.addrs = addrs,
-			.n_addrs = n_addrs,
 			.lans = lans,
 			.n_lans = n_lans,
 			.listen_port = listen_port ? listen_port : HUB_DEFAULT_PORT,
-			.relay = relay,
 		};
 
-		key_generate_private(priv);
-		doc = wgc_new_doc(path, &init);
-		if (!doc)
+		if (node_init_new(&in, &init))
 			goto nomem;
 	}
-	if (node_write(doc, path, WGC_HUB))
+	if (node_write(in.doc, in.path, WGC_HUB))
 		goto out;
 	{
 		struct wgc c;
@@ -636,14 +530,14 @@ static int hub_init(const struct subcommand *self, int argc, char *argv[])
 		struct cfg_addr a;
 		size_t nspokes;
 
-		if (wgc_load(path, WGC_HUB, NULL, &c, err)) {
+		if (wgc_load(in.path, WGC_HUB, NULL, &c, err)) {
 			die("%s", err);
 			goto out;
 		}
-		key_public_from_private(pub, priv);
+		key_public_from_private(pub, in.priv);
 		key_to_base64(b64, pub);
 		nspokes = c.n_peers - 1;
-		printf("wrote %s (%s)\n", path, have_old ?
+		printf("wrote %s (%s)\n", in.path, in.have_old ?
 		       "kept its private key and spokes" : "with a new private key");
 		term_field("public key", "%s", b64);
 		term_field("interface", "%s", c.ifname);
@@ -669,15 +563,8 @@ static int hub_init(const struct subcommand *self, int argc, char *argv[])
 nomem:
 	die("out of memory");
 out:
-	if (have_old)
-		wgc_free(&old);
-	cfg_free(doc);
-	free(addrs);
+	node_init_end(&in);
 	free(lans);
-	free(raddrs);
-	sodium_memzero(priv, sizeof(priv));
-	if (lock >= 0)
-		close(lock);
 	return ret;
 }
 
@@ -687,26 +574,22 @@ static const struct option conf_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static int print_public_key(const struct wgc *c, const struct node_opts *o)
+{
+	char b64[WGX_KEY_B64_LEN];
+
+	key_to_base64(b64, c->public_key);
+	printf("%s\n", b64);
+	return fflush(stdout) ? die("cannot write the output: %m") : 0;
+}
+
 static int hub_public_key(const struct subcommand *self, int argc, char *argv[])
 {
-	const char *path = HUB_CONF_DEFAULT;
-	char b64[WGX_KEY_B64_LEN];
-	struct wgc c;
-	int ch;
+	struct node_opts o = { .path = HUB_CONF_DEFAULT };
 
-	while ((ch = cli_getopt(self, argc, argv, "c:", conf_opts)) != -1) {
-		if (ch != 'c')
-			return 1;
-		path = optarg;
-	}
-	if (optind < argc)
-		return cli_usage(self, "unexpected argument '%s'", argv[optind]);
-	if (node_load(path, WGC_HUB, NULL, &c))
+	if (node_parse_opts(self, argc, argv, "c:", conf_opts, 0, &o))
 		return 1;
-	key_to_base64(b64, c.public_key);
-	printf("%s\n", b64);
-	wgc_free(&c);
-	return fflush(stdout) ? die("cannot write the output: %m") : 0;
+	return node_run(&o, WGC_HUB, print_public_key);
 }
 
 static const struct option add_opts[] = {
@@ -714,7 +597,7 @@ static const struct option add_opts[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "qr", no_argument, NULL, OPT_QR },
 	{ "output", required_argument, NULL, 'o' },
-	{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
+	{ "no-sync", no_argument, NULL, NODE_OPT_NO_SYNC },
 	{ "timeout", required_argument, NULL, 't' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -751,7 +634,7 @@ static int hub_add_spoke(const struct subcommand *self, int argc, char *argv[])
 		case 'o':
 			output = optarg;
 			break;
-		case OPT_NO_SYNC:
+		case NODE_OPT_NO_SYNC:
 			no_sync = true;
 			break;
 		case 't':
@@ -925,51 +808,23 @@ out:
 static const struct option sync_opts[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "timeout", required_argument, NULL, 't' },
-	{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
-	{ "userspace", no_argument, NULL, OPT_USERSPACE },
+	{ "no-sync", no_argument, NULL, NODE_OPT_NO_SYNC },
+	{ "userspace", no_argument, NULL, NODE_OPT_USERSPACE },
 	{ NULL, 0, NULL, 0 }
 };
 
-/* -c FILE, --timeout S, and (where @extra) --no-sync, --userspace. */
+/* -c FILE, --timeout S, and what @takes has of --no-sync, --userspace. */
 static int parse_sync_opts(const struct subcommand *self, int argc, char *argv[],
-			   const char **path, unsigned int *timeout_ms,
-			   bool *no_sync, bool *userspace)
+			   unsigned int takes, struct node_opts *o)
 {
-	int ch;
-
-	*path = HUB_CONF_DEFAULT;
-	*timeout_ms = DEFAULT_TIMEOUT_MS;
-	while ((ch = cli_getopt(self, argc, argv, "c:t:", sync_opts)) != -1) {
-		switch (ch) {
-		case 'c':
-			*path = optarg;
-			break;
-		case 't':
-			if (!node_parse_seconds(optarg, timeout_ms))
-				return cli_usage(self, "--timeout: '%s' is not a number of seconds", optarg);
-			break;
-		case OPT_NO_SYNC:
-			if (!no_sync)
-				return cli_usage(self, "no --no-sync here");
-			*no_sync = true;
-			break;
-		case OPT_USERSPACE:
-			if (!userspace)
-				return cli_usage(self, "no --userspace here");
-			*userspace = true;
-			break;
-		default:
-			return 1;
-		}
-	}
-	return 0;
+	*o = (struct node_opts){ .path = HUB_CONF_DEFAULT, .timeout_ms = DEFAULT_TIMEOUT_MS };
+	return node_parse_opts(self, argc, argv, "c:t:", sync_opts, takes, o);
 }
 
 static int hub_remove_spoke(const struct subcommand *self, int argc, char *argv[])
 {
 	const char *path;
-	unsigned int timeout_ms;
-	bool no_sync = false;
+	struct node_opts o;
 	struct cfg_doc *doc = NULL;
 	struct wgc c, c2;
 	const struct wgc_peer *p;
@@ -977,8 +832,9 @@ static int hub_remove_spoke(const struct subcommand *self, int argc, char *argv[
 	char err[CFG_ERR_LEN], b64[WGX_KEY_B64_LEN], label[WGC_NAME_MAX + 60];
 	int ret = 1, lock;
 
-	if (parse_sync_opts(self, argc, argv, &path, &timeout_ms, &no_sync, NULL))
+	if (parse_sync_opts(self, argc, argv, NODE_TAKES_NO_SYNC | NODE_TAKES_OPERANDS, &o))
 		return 1;
+	path = o.path;
 	if (argc - optind != 1)
 		return cli_usage(self, argc == optind ? "missing the spoke's PUBLIC-KEY or NAME" :
 				 "unexpected argument '%s'", argv[optind + 1]);
@@ -1011,12 +867,12 @@ static int hub_remove_spoke(const struct subcommand *self, int argc, char *argv[
 	printf("removed spoke %s\n", label);
 	fflush(stdout);
 	ret = 0;
-	if (!no_sync && wgif_exists(c2.ifname)) {
+	if (!o.no_sync && wgif_exists(c2.ifname)) {
 		if (wgif_sync(&c2, err))
 			fprintf(stderr, "%s: warning: %s was not updated: %s; run 'wgx hub reload'\n",
 				prog_name, c2.ifname, err);
 		else
-			sync_after(&c2, timeout_ms, stdout);
+			sync_after(&c2, o.timeout_ms, stdout);
 	}
 	wgc_free(&c2);
 out:
@@ -1028,95 +884,73 @@ out_lock:
 	return ret;
 }
 
-static int hub_sync(const struct subcommand *self, int argc, char *argv[])
+static int tell_relay(const struct wgc *c, const struct node_opts *o)
 {
-	const char *path;
-	unsigned int timeout_ms;
 	struct ctrl_set_reply r;
 	char err[CTRL_ERR_LEN];
-	struct wgc c;
 	size_t sent;
-	int ret;
 
-	if (parse_sync_opts(self, argc, argv, &path, &timeout_ms, NULL, NULL))
-		return 1;
-	if (optind < argc)
-		return cli_usage(self, "unexpected argument '%s'", argv[optind]);
-	if (node_load(path, WGC_HUB, NULL, &c))
-		return 1;
-	if (!wgif_exists(c.ifname)) {
-		ret = node_not_running(&c);
-		goto out;
-	}
-	if (send_spokes(&c, timeout_ms, &r, &sent, err)) {
-		ret = die("%s", err);
-		goto out;
-	}
+	if (!wgif_exists(c->ifname))
+		return node_not_running(c);
+	if (send_spokes(c, o->timeout_ms, &r, &sent, err))
+		return die("%s", err);
 	print_applied(stdout, &r, sent);
-	ret = fflush(stdout) ? die("cannot write the output: %m") : 0;
-out:
-	wgc_free(&c);
+	return fflush(stdout) ? die("cannot write the output: %m") : 0;
+}
+
+/* After start and reload: the relay learns the set, unless --no-sync. */
+static int synced(const struct wgc *c, const struct node_opts *o, int ret)
+{
+	if (!ret && !o->no_sync)
+		sync_after(c, o->timeout_ms, stdout);
 	return ret;
+}
+
+static int start(const struct wgc *c, const struct node_opts *o)
+{
+	return synced(c, o, node_start(c, o->userspace, true));
+}
+
+static int reload(const struct wgc *c, const struct node_opts *o)
+{
+	return synced(c, o, node_reload(c));
+}
+
+static int stop(const struct wgc *c, const struct node_opts *o)
+{
+	return node_stop(c);
+}
+
+/* Parse sync_opts (with @takes), load, run @fn. */
+static int hub_run(const struct subcommand *self, int argc, char *argv[],
+		   unsigned int takes,
+		   int (*fn)(const struct wgc *c, const struct node_opts *o))
+{
+	struct node_opts o;
+
+	if (parse_sync_opts(self, argc, argv, takes, &o))
+		return 1;
+	return node_run(&o, WGC_HUB, fn);
+}
+
+static int hub_sync(const struct subcommand *self, int argc, char *argv[])
+{
+	return hub_run(self, argc, argv, 0, tell_relay);
 }
 
 static int hub_start(const struct subcommand *self, int argc, char *argv[])
 {
-	const char *path;
-	unsigned int timeout_ms;
-	bool no_sync = false, userspace = false;
-	struct wgc c;
-	int ret;
-
-	if (parse_sync_opts(self, argc, argv, &path, &timeout_ms, &no_sync, &userspace))
-		return 1;
-	if (optind < argc)
-		return cli_usage(self, "unexpected argument '%s'", argv[optind]);
-	if (node_load(path, WGC_HUB, NULL, &c))
-		return 1;
-	ret = node_start(&c, userspace, true);
-	if (!ret && !no_sync)
-		sync_after(&c, timeout_ms, stdout);
-	wgc_free(&c);
-	return ret;
+	return hub_run(self, argc, argv, NODE_TAKES_NO_SYNC | NODE_TAKES_USERSPACE, start);
 }
 
 static int hub_reload(const struct subcommand *self, int argc, char *argv[])
 {
-	const char *path;
-	unsigned int timeout_ms;
-	bool no_sync = false;
-	struct wgc c;
-	int ret;
-
-	if (parse_sync_opts(self, argc, argv, &path, &timeout_ms, &no_sync, NULL))
-		return 1;
-	if (optind < argc)
-		return cli_usage(self, "unexpected argument '%s'", argv[optind]);
-	if (node_load(path, WGC_HUB, NULL, &c))
-		return 1;
-	ret = node_reload(&c);
-	if (!ret && !no_sync)
-		sync_after(&c, timeout_ms, stdout);
-	wgc_free(&c);
-	return ret;
+	return hub_run(self, argc, argv, NODE_TAKES_NO_SYNC, reload);
 }
 
 static int hub_stop(const struct subcommand *self, int argc, char *argv[])
 {
-	const char *path;
-	unsigned int timeout_ms;
-	struct wgc c;
-	int ret;
-
-	if (parse_sync_opts(self, argc, argv, &path, &timeout_ms, NULL, NULL))
-		return 1;
-	if (optind < argc)
-		return cli_usage(self, "unexpected argument '%s'", argv[optind]);
-	if (node_load(path, WGC_HUB, NULL, &c))
-		return 1;
-	ret = node_stop(&c);
-	wgc_free(&c);
-	return ret;
+	return hub_run(self, argc, argv, 0, stop);
 }
 
 /* ---- list and status --------------------------------------------------------- */
@@ -1163,32 +997,10 @@ static const struct option list_opts[] = {
 };
 
 static int parse_list_opts(const struct subcommand *self, int argc, char *argv[],
-			   const char **path, unsigned int *timeout_ms, bool *json)
+			   struct node_opts *o)
 {
-	int ch;
-
-	*path = HUB_CONF_DEFAULT;
-	*timeout_ms = QUERY_TIMEOUT_MS;
-	*json = false;
-	while ((ch = cli_getopt(self, argc, argv, "c:t:", list_opts)) != -1) {
-		switch (ch) {
-		case 'c':
-			*path = optarg;
-			break;
-		case 't':
-			if (!node_parse_seconds(optarg, timeout_ms))
-				return cli_usage(self, "--timeout: '%s' is not a number of seconds", optarg);
-			break;
-		case 'j':
-			*json = true;
-			break;
-		default:
-			return 1;
-		}
-	}
-	if (optind < argc)
-		return cli_usage(self, "unexpected argument '%s'", argv[optind]);
-	return 0;
+	*o = (struct node_opts){ .path = HUB_CONF_DEFAULT, .timeout_ms = QUERY_TIMEOUT_MS };
+	return node_parse_opts(self, argc, argv, "c:t:", list_opts, NODE_TAKES_JSON, o);
 }
 
 static void spoke_addrs_text(const struct wgc_peer *p, char *buf, size_t len)
@@ -1345,10 +1157,14 @@ static int hub_list(const struct subcommand *self, int argc, char *argv[])
 	struct wgif_state st;
 	char err[WGIF_ERR_LEN];
 	bool json, up, have_st = false;
+	struct node_opts o;
 	struct wgc c;
 
-	if (parse_list_opts(self, argc, argv, &path, &timeout_ms, &json))
+	if (parse_list_opts(self, argc, argv, &o))
 		return 1;
+	path = o.path;
+	timeout_ms = o.timeout_ms;
+	json = o.json;
 	if (node_load(path, WGC_HUB, NULL, &c))
 		return 1;
 	up = wgif_exists(c.ifname);
@@ -1379,12 +1195,16 @@ static int hub_status(const struct subcommand *self, int argc, char *argv[])
 	bool json, up, have_st = false;
 	size_t online = 0, handshaken = 0, nspokes;
 	struct cfg_addr ra;
+	struct node_opts o;
 	struct wgc c;
 	time_t now = time(NULL);
 	const struct wgif_peer *rw = NULL;
 
-	if (parse_list_opts(self, argc, argv, &path, &timeout_ms, &json))
+	if (parse_list_opts(self, argc, argv, &o))
 		return 1;
+	path = o.path;
+	timeout_ms = o.timeout_ms;
+	json = o.json;
 	if (node_load(path, WGC_HUB, NULL, &c))
 		return 1;
 	nspokes = c.n_peers - 1;

@@ -24,197 +24,99 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FETCH_TIMEOUT_MS	10000
 #define DEFAULT_RELAY_ADDRESS	"10.120.0.2"
 
 enum {
-	OPT_RELAY_KEY = 256,
-	OPT_ADDRESS,
-	OPT_INTERFACE,
-	OPT_RELAY_ADDRESS,
-	OPT_USERSPACE,
-	OPT_ALLOWED_IPS,
+	OPT_ALLOWED_IPS = NODE_OPT_OWN,
 	OPT_ENDPOINT,
 };
 
+/* A spoke's CIDR list option replaces what an earlier one gave. */
 static bool parse_cidrs(const struct subcommand *self, const char *opt,
 			const char *arg, struct cfg_cidr **v, size_t *n)
 {
-	char why[256];
-
 	free(*v);
 	*v = NULL;
-	if (cfg_parse_cidr_list(arg, v, n, why, sizeof(why)) || !*n) {
-		cli_usage(self, "%s: %s", opt, *n ? why : "give ADDRESS/PREFIX[,...]");
-		return false;
-	}
-	return true;
+	*n = 0;
+	return node_add_cidrs(self, opt, arg, v, n);
 }
 
 static const struct option init_opts[] = {
 	{ "config", required_argument, NULL, 'c' },
-	{ "relay-public-key", required_argument, NULL, OPT_RELAY_KEY },
-	{ "relay-address", required_argument, NULL, OPT_RELAY_ADDRESS },
-	{ "address", required_argument, NULL, OPT_ADDRESS },
-	{ "interface", required_argument, NULL, OPT_INTERFACE },
-	{ "userspace", no_argument, NULL, OPT_USERSPACE },
+	{ "relay-public-key", required_argument, NULL, NODE_OPT_RELAY_KEY },
+	{ "relay-address", required_argument, NULL, NODE_OPT_RELAY_ADDRESS },
+	{ "address", required_argument, NULL, NODE_OPT_ADDRESS },
+	{ "interface", required_argument, NULL, NODE_OPT_INTERFACE },
+	{ "userspace", no_argument, NULL, NODE_OPT_USERSPACE },
 	{ "timeout", required_argument, NULL, 't' },
 	{ NULL, 0, NULL, 0 }
 };
 
 static int spoke_init(const struct subcommand *self, int argc, char *argv[])
 {
-	const char *path = SPOKE_CONF_DEFAULT, *relay_key_arg = NULL, *ifname = NULL;
-	struct cfg_cidr *addrs = NULL, *raddrs = NULL;
-	size_t n_addrs = 0, n_raddrs = 0;
-	unsigned int timeout_ms = FETCH_TIMEOUT_MS;
-	bool userspace = false, have_old = false;
-	struct cfg_doc *doc = NULL;
-	struct wgc old;
-	struct wgc_relay_init relay;
-	char host[256], err[CFG_ERR_LEN];
-	uint8_t priv[WGX_KEY_LEN];
-	uint16_t port;
-	int ch, ret = 1, lock = -1;
+	struct node_init in;
+	char err[CFG_ERR_LEN];
+	int ch, ret = 1;
 
-	memset(&relay, 0, sizeof(relay));
-	while ((ch = cli_getopt(self, argc, argv, "c:t:", init_opts)) != -1) {
-		switch (ch) {
-		case 'c':
-			path = optarg;
-			break;
-		case 't':
-			if (!node_parse_seconds(optarg, &timeout_ms)) {
-				cli_usage(self, "--timeout: '%s' is not a number of seconds", optarg);
-				goto out;
-			}
-			break;
-		case OPT_RELAY_KEY:
-			relay_key_arg = optarg;
-			break;
-		case OPT_ADDRESS:
-			if (!parse_cidrs(self, "--address", optarg, &addrs, &n_addrs))
-				goto out;
-			break;
-		case OPT_RELAY_ADDRESS:
-			if (!parse_cidrs(self, "--relay-address", optarg, &raddrs, &n_raddrs))
-				goto out;
-			break;
-		case OPT_INTERFACE:
-			if (!wgc_ifname_valid(optarg)) {
-				cli_usage(self, "--interface: '%s' is not an interface name (1-15 of A-Z a-z 0-9 _ - . = +)",
-					  optarg);
-				goto out;
-			}
-			ifname = optarg;
-			break;
-		case OPT_USERSPACE:
-			userspace = true;
-			break;
-		default:
+	node_init_begin(&in, WGC_SPOKE);
+	in.replace_cidrs = true;
+	while ((ch = cli_getopt(self, argc, argv, "c:t:", init_opts)) != -1)
+		if (node_init_option(self, ch, &in))
 			goto out;
-		}
-	}
-	if (argc - optind != 1) {
-		cli_usage(self, argc == optind ? "missing the relay's IP[:PORT]" :
-			  "unexpected argument '%s'", argv[optind + 1]);
+	if (node_init_operand(self, argc, argv, &in))
 		goto out;
-	}
-	if (!cfg_parse_endpoint(argv[optind], host, sizeof(host), &port, WGC_RELAY_PORT)) {
-		cli_usage(self, "'%s' is not the relay's IP[:PORT] (IPv6 as [ADDRESS]:PORT)",
-			  argv[optind]);
-		goto out;
-	}
-	fmt_host_port(relay.endpoint, sizeof(relay.endpoint), host, port);
-	if (relay_key_arg && !key_from_base64(relay.public_key, relay_key_arg)) {
-		cli_usage(self, "--relay-public-key: '%s' is not a base64 public key", relay_key_arg);
-		goto out;
-	}
 	/* The relay's inner address: given, or the hub's default plan (the
 	 * hub first, the relay next: network + 2). */
-	if (!n_raddrs) {
-		raddrs = calloc(n_addrs ? n_addrs : 1, sizeof(*raddrs));
-		if (!raddrs) {
+	if (!in.n_raddrs) {
+		in.raddrs = calloc(in.n_addrs ? in.n_addrs : 1, sizeof(*in.raddrs));
+		if (!in.raddrs) {
 			die("out of memory");
 			goto out;
 		}
-		if (!n_addrs) {
-			cfg_parse_cidr(DEFAULT_RELAY_ADDRESS, &raddrs[0]);
-			n_raddrs = 1;
+		if (!in.n_addrs) {
+			cfg_parse_cidr(DEFAULT_RELAY_ADDRESS, &in.raddrs[0]);
+			in.n_raddrs = 1;
 		}
-		for (size_t i = 0; i < n_addrs; i++) {
+		for (size_t i = 0; i < in.n_addrs; i++) {
 			struct cfg_cidr net;
 
-			wgc_network(&addrs[i], &net);
-			if (!wgc_addr_add(&net.a, 2, &raddrs[n_raddrs].a) ||
-			    !wgc_host_usable(&net, &raddrs[n_raddrs].a))
+			wgc_network(&in.addrs[i], &net);
+			if (!wgc_addr_add(&net.a, 2, &in.raddrs[in.n_raddrs].a) ||
+			    !wgc_host_usable(&net, &in.raddrs[in.n_raddrs].a))
 				continue;
-			n_raddrs++;
+			in.n_raddrs++;
 		}
 	}
-	for (size_t i = 0; i < n_raddrs; i++)
-		raddrs[i].prefix = raddrs[i].a.family == AF_INET ? 32 : 128;
+	for (size_t i = 0; i < in.n_raddrs; i++)
+		in.raddrs[i].prefix = in.raddrs[i].a.family == AF_INET ? 32 : 128;
 
-	lock = node_lock(path);
-	if (lock == -1)
+	if (node_init_open(&in) || node_init_relay(&in))
 		goto out;
-	ret = wgc_load(path, WGC_SPOKE, &doc, &old, err);
-	if (ret && ret != -ENOENT) {
-		ret = die("%s: fix it, or remove the file to start over", err);
-		goto out;
-	}
-	have_old = !ret;
-	ret = 1;
-	if (!relay_key_arg && node_relay_key(NULL, host, port, timeout_ms, relay.public_key))
-		goto out;
-	relay.addrs = raddrs;
-	relay.n_addrs = n_raddrs;
-	if (have_old) {
-		struct cfg_section *iface = cfg_section(doc, "Interface", 0);
-		char text[4096];
-
-		memcpy(priv, old.private_key, sizeof(priv));
-		if (n_addrs) {
-			wgc_cidrs_text(addrs, n_addrs, text, sizeof(text));
-			if (cfg_set(iface, "Address", text))
-				goto nomem;
-		}
-		if ((ifname && cfg_set_meta(iface, "Interface", ifname)) ||
-		    (userspace && cfg_set_meta(iface, "Userspace", "yes")))
-			goto nomem;
-		if (wgc_doc_set_relay(doc, &old, &relay))
+	if (in.have_old) {
+		if (node_init_update(&in) ||
+		    wgc_doc_set_relay(in.doc, &in.old, &in.relay))
 			goto nomem;
 		/* The hub is reached at the relay: follow it. */
-		if (old.hub && cfg_set(old.hub->sec, "Endpoint", relay.endpoint))
+		if (in.old.hub && cfg_set(in.old.hub->sec, "Endpoint", in.relay.endpoint))
 			goto nomem;
 	} else {
-		struct wgc_init init = {
-			.kind = WGC_SPOKE,
-			.private_key = priv,
-			.ifname = ifname,
-			.userspace = userspace,
-			.addrs = addrs,
-			.n_addrs = n_addrs,
-			.relay = relay,
-		};
+		struct wgc_init init = { 0 };
 
-		key_generate_private(priv);
-		doc = wgc_new_doc(path, &init);
-		if (!doc)
+		if (node_init_new(&in, &init))
 			goto nomem;
 	}
-	if (node_write(doc, path, WGC_SPOKE))
+	if (node_write(in.doc, in.path, WGC_SPOKE))
 		goto out;
 	{
 		struct wgc c;
 		char b64[WGX_KEY_B64_LEN], text[4096];
 
-		if (wgc_load(path, WGC_SPOKE, NULL, &c, err)) {
+		if (wgc_load(in.path, WGC_SPOKE, NULL, &c, err)) {
 			die("%s", err);
 			goto out;
 		}
 		key_to_base64(b64, c.public_key);
-		printf("wrote %s (%s)\n", path, have_old ? "kept its private key" :
+		printf("wrote %s (%s)\n", in.path, in.have_old ? "kept its private key" :
 		       "with a new private key");
 		term_field("public key", "%s", b64);
 		term_field("interface", "%s", c.ifname);
@@ -232,74 +134,54 @@ static int spoke_init(const struct subcommand *self, int argc, char *argv[])
 nomem:
 	die("out of memory");
 out:
-	if (have_old)
-		wgc_free(&old);
-	cfg_free(doc);
-	free(addrs);
-	free(raddrs);
-	sodium_memzero(priv, sizeof(priv));
-	if (lock >= 0)
-		close(lock);
+	node_init_end(&in);
 	return ret;
 }
 
 static const struct option conf_opts[] = {
 	{ "config", required_argument, NULL, 'c' },
-	{ "userspace", no_argument, NULL, OPT_USERSPACE },
+	{ "userspace", no_argument, NULL, NODE_OPT_USERSPACE },
 	{ "json", no_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
 };
 
-/* -c FILE, and --userspace / --json where the pointers are given. */
+/* -c FILE, and --userspace / --json where @takes has them. */
 static int parse_conf_opts(const struct subcommand *self, int argc, char *argv[],
-			   const char **path, bool *userspace, bool *json)
+			   unsigned int takes, struct node_opts *o)
 {
-	int ch;
+	*o = (struct node_opts){ .path = SPOKE_CONF_DEFAULT };
+	return node_parse_opts(self, argc, argv, "c:", conf_opts, takes, o);
+}
 
-	*path = SPOKE_CONF_DEFAULT;
-	while ((ch = cli_getopt(self, argc, argv, "c:", conf_opts)) != -1) {
-		switch (ch) {
-		case 'c':
-			*path = optarg;
-			break;
-		case OPT_USERSPACE:
-			if (!userspace)
-				return cli_usage(self, "no --userspace here");
-			*userspace = true;
-			break;
-		case 'j':
-			if (!json)
-				return cli_usage(self, "no --json here");
-			*json = true;
-			break;
-		default:
-			return 1;
-		}
-	}
-	if (optind < argc)
-		return cli_usage(self, "unexpected argument '%s'", argv[optind]);
-	return 0;
+/* Parse conf_opts (with @takes), load, run @fn. */
+static int spoke_run(const struct subcommand *self, int argc, char *argv[],
+		     unsigned int takes,
+		     int (*fn)(const struct wgc *c, const struct node_opts *o))
+{
+	struct node_opts o;
+
+	if (parse_conf_opts(self, argc, argv, takes, &o))
+		return 1;
+	return node_run(&o, WGC_SPOKE, fn);
+}
+
+static int print_public_key(const struct wgc *c, const struct node_opts *o)
+{
+	char b64[WGX_KEY_B64_LEN];
+
+	key_to_base64(b64, c->public_key);
+	printf("%s\n", b64);
+	return fflush(stdout) ? die("cannot write the output: %m") : 0;
 }
 
 static int spoke_public_key(const struct subcommand *self, int argc, char *argv[])
 {
-	const char *path;
-	char b64[WGX_KEY_B64_LEN];
-	struct wgc c;
-
-	if (parse_conf_opts(self, argc, argv, &path, NULL, NULL))
-		return 1;
-	if (node_load(path, WGC_SPOKE, NULL, &c))
-		return 1;
-	key_to_base64(b64, c.public_key);
-	printf("%s\n", b64);
-	wgc_free(&c);
-	return fflush(stdout) ? die("cannot write the output: %m") : 0;
+	return spoke_run(self, argc, argv, 0, print_public_key);
 }
 
 static const struct option add_hub_opts[] = {
 	{ "config", required_argument, NULL, 'c' },
-	{ "address", required_argument, NULL, OPT_ADDRESS },
+	{ "address", required_argument, NULL, NODE_OPT_ADDRESS },
 	{ "allowed-ips", required_argument, NULL, OPT_ALLOWED_IPS },
 	{ "endpoint", required_argument, NULL, OPT_ENDPOINT },
 	{ NULL, 0, NULL, 0 }
@@ -322,7 +204,7 @@ static int spoke_add_hub(const struct subcommand *self, int argc, char *argv[])
 		case 'c':
 			path = optarg;
 			break;
-		case OPT_ADDRESS:
+		case NODE_OPT_ADDRESS:
 			if (!parse_cidrs(self, "--address", optarg, &addrs, &n_addrs))
 				goto out;
 			break;
@@ -469,55 +351,38 @@ out:
 	return ret;
 }
 
+static int start(const struct wgc *c, const struct node_opts *o)
+{
+	if (!c->n_addrs)
+		return die("%s has no Address yet: 'wgx spoke add-hub ... --address' gives it", o->path);
+	if (!c->hub)
+		return die("%s has no hub yet: 'wgx spoke add-hub' adds it", o->path);
+	return node_start(c, o->userspace, false);
+}
+
+static int stop(const struct wgc *c, const struct node_opts *o)
+{
+	return node_stop(c);
+}
+
+static int reload(const struct wgc *c, const struct node_opts *o)
+{
+	return node_reload(c);
+}
+
 static int spoke_start(const struct subcommand *self, int argc, char *argv[])
 {
-	const char *path;
-	bool userspace = false;
-	struct wgc c;
-	int ret;
-
-	if (parse_conf_opts(self, argc, argv, &path, &userspace, NULL))
-		return 1;
-	if (node_load(path, WGC_SPOKE, NULL, &c))
-		return 1;
-	if (!c.n_addrs)
-		ret = die("%s has no Address yet: 'wgx spoke add-hub ... --address' gives it", path);
-	else if (!c.hub)
-		ret = die("%s has no hub yet: 'wgx spoke add-hub' adds it", path);
-	else
-		ret = node_start(&c, userspace, false);
-	wgc_free(&c);
-	return ret;
+	return spoke_run(self, argc, argv, NODE_TAKES_USERSPACE, start);
 }
 
 static int spoke_stop(const struct subcommand *self, int argc, char *argv[])
 {
-	const char *path;
-	struct wgc c;
-	int ret;
-
-	if (parse_conf_opts(self, argc, argv, &path, NULL, NULL))
-		return 1;
-	if (node_load(path, WGC_SPOKE, NULL, &c))
-		return 1;
-	ret = node_stop(&c);
-	wgc_free(&c);
-	return ret;
+	return spoke_run(self, argc, argv, 0, stop);
 }
 
 static int spoke_reload(const struct subcommand *self, int argc, char *argv[])
 {
-	const char *path;
-	struct wgc c;
-	int ret;
-
-	if (parse_conf_opts(self, argc, argv, &path, NULL, NULL))
-		return 1;
-	if (node_load(path, WGC_SPOKE, NULL, &c))
-		return 1;
-	ret = node_reload(&c);
-	wgc_free(&c);
-	return ret;
+	return spoke_run(self, argc, argv, 0, reload);
 }
 
 static void peer_fields(const char *what, const struct wgc_peer *p,
@@ -558,11 +423,14 @@ static int spoke_status(const struct subcommand *self, int argc, char *argv[])
 	const char *path, *kind;
 	struct wgif_state st;
 	char err[WGIF_ERR_LEN], text[1024], b64[WGX_KEY_B64_LEN];
-	bool json = false, up, have_st = false;
+	bool json, up, have_st = false;
+	struct node_opts o;
 	struct wgc c;
 
-	if (parse_conf_opts(self, argc, argv, &path, NULL, &json))
+	if (parse_conf_opts(self, argc, argv, NODE_TAKES_JSON, &o))
 		return 1;
+	path = o.path;
+	json = o.json;
 	if (node_load(path, WGC_SPOKE, NULL, &c))
 		return 1;
 	up = wgif_exists(c.ifname);
