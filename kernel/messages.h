@@ -133,6 +133,12 @@ enum wgx_bounds {
 	 * this many in a row is legitimate; a forged far-future counter (from
 	 * a spoofed address) is refused instead of emptying the window. */
 	MAX_COUNTER_JUMP = 1 << 16,
+	/* Initiations forwarded along one (hub, spoke) route, both ways: a
+	 * WireGuard peer sends at most one every REKEY_TIMEOUT to a peer, so a
+	 * rogue spoke (or hub) cannot make the other end do more than this
+	 * many Diffie-Hellman computations a second. */
+	ROUTE_INITIATIONS_PER_SECOND = 2,
+	ROUTE_INITIATIONS_BURST = 10,
 	/* Initiations remembered to refuse their replays (a forwarded
 	 * initiation is rate-limited per endpoint, so this covers minutes). */
 	RECENT_INITIATIONS = 1 << 14

@@ -142,6 +142,10 @@ static void forward_initiation(struct wgx_relay *relay, struct sk_buff *skb,
 		drop(relay, skb, from, WGX_STAT_DROP_OFFLINE);
 		return;
 	}
+	if (!wgx_route_allow_initiation(found)) {
+		drop(relay, skb, from, WGX_STAT_DROP_RATELIMITED);
+		return;
+	}
 
 	/* The answer comes from @to with our sender's index as receiver. */
 	err = wgx_index_learn(relay, found, to, msg->sender_index, from, !dir);
@@ -220,6 +224,23 @@ static void queue_own(struct wgx_relay *relay, struct sk_buff *skb,
 	queue_work(relay->wq, work);
 }
 
+/*
+ * Under load, whether an initiation from @src may go into the handshake
+ * queue: a bounded rate per source address, so that one flooding source
+ * cannot fill the queue (and keep the worker busy with cookie replies)
+ * while other sources' handshakes wait in vain. A refused source keeps the
+ * relay under load.
+ */
+static bool admit_handshake(struct wgx_relay *relay,
+			    const struct wgx_endpoint *src)
+{
+	if (!wgx_relay_under_load(relay) ||
+	    wgx_ratelimiter_allow(&relay->queue_limiter, src))
+		return true;
+	WRITE_ONCE(relay->last_under_load, ktime_get_coarse_boottime_ns());
+	return false;
+}
+
 int wgx_receive(struct sock *sk, struct sk_buff *skb)
 {
 	struct wgx_relay *relay = rcu_dereference_sk_user_data(sk);
@@ -247,14 +268,24 @@ int wgx_receive(struct sock *sk, struct sk_buff *skb)
 
 	switch (class) {
 	case WGX_MSG_INITIATION:
+		from = wgx_peer_by_endpoint(relay, &src);
+		/* An unknown source can only handshake with the relay: under
+		 * load, its admission comes before the mac1 is computed. */
+		if (!from && !admit_handshake(relay, &src)) {
+			drop(relay, skb, NULL, WGX_STAT_DROP_RATELIMITED);
+			return 0;
+		}
 		if (wgx_mac1_check(skb->data, skb->len,
 				   relay->cookie_checker.message_mac1_key)) {
+			if (from && !admit_handshake(relay, &src)) {
+				drop(relay, skb, from, WGX_STAT_DROP_RATELIMITED);
+				return 0;
+			}
 			queue_own(relay, skb, &relay->handshake_queue,
 				  MAX_QUEUED_INCOMING_HANDSHAKES,
 				  &relay->handshake_work);
 			return 0;
 		}
-		from = wgx_peer_by_endpoint(relay, &src);
 		if (!from) {
 			drop(relay, skb, NULL, WGX_STAT_DROP_UNKNOWN_ENDPOINT);
 			return 0;

@@ -24,6 +24,12 @@
 /* The relay's own handshakes under load, per source address. */
 #define OWN_HANDSHAKES_PER_SECOND 20
 #define OWN_HANDSHAKES_BURST 5
+/* Under load, initiations keyed to the relay that one source address may
+ * put in the handshake queue (each costs the worker a cookie reply or a
+ * handshake; WireGuard sends at most one every REKEY_TIMEOUT per peer, and
+ * many peers may share a NAT's address). */
+#define QUEUED_HANDSHAKES_PER_SECOND 50
+#define QUEUED_HANDSHAKES_BURST 50
 
 static unsigned int wgx_net_id __read_mostly;
 
@@ -172,6 +178,7 @@ static void gc_worker(struct work_struct *work)
 	mutex_unlock(&relay->lock);
 	wgx_ratelimiter_gc(&relay->own_limiter, false);
 	wgx_ratelimiter_gc(&relay->fwd_limiter, false);
+	wgx_ratelimiter_gc(&relay->queue_limiter, false);
 	if (!READ_ONCE(relay->dying))
 		queue_delayed_work(relay->wq, &relay->gc_work, GC_INTERVAL * HZ);
 }
@@ -183,6 +190,7 @@ static void relay_free(struct wgx_relay *relay)
 	kvfree(relay->recent_init);
 	wgx_ratelimiter_uninit(&relay->own_limiter);
 	wgx_ratelimiter_uninit(&relay->fwd_limiter);
+	wgx_ratelimiter_uninit(&relay->queue_limiter);
 	rhashtable_destroy(&relay->keypairs);
 	rhashtable_destroy(&relay->indices);
 	rhashtable_destroy(&relay->routes);
@@ -238,7 +246,10 @@ int wgx_relay_create(struct wgx_net *wn, const struct wgx_relay_config *cfg,
 	if (wgx_ratelimiter_init(&relay->own_limiter, OWN_HANDSHAKES_PER_SECOND,
 				 OWN_HANDSHAKES_BURST, false) ||
 	    wgx_ratelimiter_init(&relay->fwd_limiter, FWD_HANDSHAKES_PER_SECOND,
-				 FWD_HANDSHAKES_BURST, true))
+				 FWD_HANDSHAKES_BURST, true) ||
+	    wgx_ratelimiter_init(&relay->queue_limiter,
+				 QUEUED_HANDSHAKES_PER_SECOND,
+				 QUEUED_HANDSHAKES_BURST, false))
 		goto err_limiters;
 	relay->recent_init = kvcalloc(RECENT_INITIATIONS, sizeof(u64), GFP_KERNEL);
 	if (!relay->recent_init)
@@ -281,6 +292,7 @@ err_limiters:
 	kvfree(relay->recent_init);
 	wgx_ratelimiter_uninit(&relay->own_limiter);
 	wgx_ratelimiter_uninit(&relay->fwd_limiter);
+	wgx_ratelimiter_uninit(&relay->queue_limiter);
 	rhashtable_destroy(&relay->keypairs);
 err_indices:
 	rhashtable_destroy(&relay->indices);

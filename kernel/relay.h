@@ -83,6 +83,9 @@ struct wgx_relay {
 	u64 last_under_load;		/* boottime ns; READ_ONCE */
 	struct wgx_ratelimiter own_limiter;	/* own handshakes, per IP */
 	struct wgx_ratelimiter fwd_limiter;	/* forwarded, per endpoint */
+	/* Under load: admission to the handshake queue, per source address,
+	 * in softirq (one source cannot fill the queue; see wgx_receive()). */
+	struct wgx_ratelimiter queue_limiter;
 	struct delayed_work gc_work;
 	bool dying;			/* no more work is queued */
 

@@ -51,6 +51,9 @@ int wgx_route_add(struct wgx_relay *relay, struct wgx_peer *hub,
 	route->spoke = wgx_peer_get(spoke);
 	spin_lock_init(&route->lock);
 	INIT_LIST_HEAD(&route->indices);
+	route->init_tokens = (u64)ROUTE_INITIATIONS_BURST * NSEC_PER_SEC /
+			     ROUTE_INITIATIONS_PER_SECOND;
+	route->init_last = ktime_get_coarse_boottime_ns();
 	ret = rhashtable_lookup_insert_fast(&relay->routes, &route->node,
 					    wgx_route_params);
 	if (ret) {
@@ -196,6 +199,23 @@ struct wgx_index *wgx_index_lookup(struct wgx_relay *relay,
 	if (idx && index_expired(idx, ktime_get_coarse_boottime_ns()))
 		return NULL;
 	return idx;
+}
+
+bool wgx_route_allow_initiation(struct wgx_route *route)
+{
+	const u64 cost = NSEC_PER_SEC / ROUTE_INITIATIONS_PER_SECOND;
+	u64 now = ktime_get_coarse_boottime_ns();
+	bool ret;
+
+	spin_lock_bh(&route->lock);
+	route->init_tokens = min_t(u64, cost * ROUTE_INITIATIONS_BURST,
+				   route->init_tokens + (now - route->init_last));
+	route->init_last = now;
+	ret = route->init_tokens >= cost;
+	if (ret)
+		route->init_tokens -= cost;
+	spin_unlock_bh(&route->lock);
+	return ret;
 }
 
 bool wgx_initiation_seen(struct wgx_relay *relay, const u8 mac1[COOKIE_LEN])

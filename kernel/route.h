@@ -36,6 +36,9 @@ struct wgx_route {
 	struct list_head indices;	/* oldest first */
 	unsigned int nindices;
 	bool dead;
+	/* Token bucket of initiations forwarded along the route (both
+	 * directions); @lock. */
+	u64 init_tokens, init_last;
 	u64 last_handshake_real;	/* ns; WRITE_ONCE */
 	atomic64_t bytes[2], packets[2];	/* by enum wgx_route_dir */
 	struct rcu_head rcu;
@@ -84,6 +87,9 @@ void wgx_route_gc(struct wgx_relay *relay);
 int wgx_index_learn(struct wgx_relay *relay, struct wgx_route *route,
 		     struct wgx_peer *from, __le32 index, struct wgx_peer *to,
 		     enum wgx_route_dir dir);
+/* Softirq: whether one more initiation may be forwarded along @route
+ * (ROUTE_INITIATIONS_PER_SECOND, burst ROUTE_INITIATIONS_BURST). */
+bool wgx_route_allow_initiation(struct wgx_route *route);
 /* Any context. Whether an initiation with this mac1 was seen before;
  * remembers it if not. */
 bool wgx_initiation_seen(struct wgx_relay *relay, const u8 mac1[COOKIE_LEN]);
