@@ -34,7 +34,11 @@ static bool check_name(const char *value, char *why, size_t len)
 	return false;
 }
 
-bool relay_check_allowed(const char *value, char *why, size_t len)
+/* A comma-separated list whose every item passes @item_ok; an empty list
+ * is wrong with @if_empty as the reason, where given. */
+static bool check_list(const char *value, char *why, size_t len,
+		       const char *if_empty,
+		       bool (*item_ok)(const char *item, char *why, size_t len))
 {
 	char **items;
 	size_t n;
@@ -46,19 +50,29 @@ bool relay_check_allowed(const char *value, char *why, size_t len)
 			 "out of memory");
 		return false;
 	}
-	for (size_t i = 0; i < n && ok; i++) {
-		uint8_t key[WGX_KEY_LEN];
-
-		if (!strcasecmp(items[i], "all"))
-			continue;
-		if (!cfg_parse_key(items[i], key)) {
-			snprintf(why, len, "'%s' is not a base64 public key (or \"all\")",
-				 items[i]);
-			ok = false;
-		}
+	if (!n && if_empty) {
+		snprintf(why, len, "%s", if_empty);
+		ok = false;
 	}
+	for (size_t i = 0; i < n && ok; i++)
+		ok = item_ok(items[i], why, len);
 	cfg_free_list(items, n);
 	return ok;
+}
+
+static bool check_allowed_item(const char *item, char *why, size_t len)
+{
+	uint8_t key[WGX_KEY_LEN];
+
+	if (!strcasecmp(item, "all") || cfg_parse_key(item, key))
+		return true;
+	snprintf(why, len, "'%s' is not a base64 public key (or \"all\")", item);
+	return false;
+}
+
+bool relay_check_allowed(const char *value, char *why, size_t len)
+{
+	return check_list(value, why, len, NULL, check_allowed_item);
 }
 
 /* HOST[:PORT]; *port is 0 without one. */
@@ -78,34 +92,21 @@ bool relay_parse_endpoint(const char *s, struct relay_endpoint *e)
 	return parse_endpoint_opt_port(s, e->host, sizeof(e->host), &e->port);
 }
 
+static bool check_endpoint_item(const char *item, char *why, size_t len)
+{
+	char host[256];
+	uint16_t port;
+
+	if (parse_endpoint_opt_port(item, host, sizeof(host), &port))
+		return true;
+	snprintf(why, len, "'%s' is not HOST[:PORT] (IPv6 as [ADDRESS]:PORT)", item);
+	return false;
+}
+
 static bool check_endpoints(const char *value, char *why, size_t len)
 {
-	char **items;
-	size_t n;
-	int ret = cfg_split_list(value, &items, &n);
-	bool ok = true;
-
-	if (ret) {
-		snprintf(why, len, ret == -EINVAL ? "empty item in the list" :
-			 "out of memory");
-		return false;
-	}
-	if (!n) {
-		snprintf(why, len, "empty: give HOST[:PORT]");
-		ok = false;
-	}
-	for (size_t i = 0; i < n && ok; i++) {
-		char host[256];
-		uint16_t port;
-
-		if (!parse_endpoint_opt_port(items[i], host, sizeof(host), &port)) {
-			snprintf(why, len, "'%s' is not HOST[:PORT] (IPv6 as [ADDRESS]:PORT)",
-				 items[i]);
-			ok = false;
-		}
-	}
-	cfg_free_list(items, n);
-	return ok;
+	return check_list(value, why, len, "empty: give HOST[:PORT]",
+			  check_endpoint_item);
 }
 
 static const struct cfg_key_schema relay_keys[] = {
