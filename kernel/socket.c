@@ -20,6 +20,21 @@
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
 
+/*
+ * A forwarded skb is sent on as it was received: make its head ours, with
+ * room for the outer IP and UDP headers and for the link-layer header of the
+ * device it leaves by. Only that much: a received packet usually has it
+ * already (a NIC's NET_SKB_PAD, or what the sender reserved, before its own
+ * Ethernet, IP and UDP headers), where WGX_SEND_HEADROOM, which is sized for
+ * any device, would make a new head for nearly every packet.
+ */
+static int cow_head(struct sk_buff *skb, const struct dst_entry *dst,
+		    unsigned int iphdr_len)
+{
+	return skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + dst->header_len +
+				 iphdr_len + sizeof(struct udphdr));
+}
+
 static int send4(struct wgx_relay *relay, struct sk_buff *skb,
 		 struct wgx_endpoint *ep, struct dst_cache *cache)
 {
@@ -66,6 +81,11 @@ static int send4(struct wgx_relay *relay, struct sk_buff *skb,
 		}
 		if (cache)
 			dst_cache_set_ip4(cache, &rt->dst, fl.saddr);
+	}
+	if (unlikely(cow_head(skb, &rt->dst, sizeof(struct iphdr)))) {
+		ip_rt_put(rt);
+		ret = -ENOMEM;
+		goto err;
 	}
 	skb->ignore_df = 1;
 	wgx_udp_tunnel_xmit_skb(rt, sock, skb, fl.saddr, fl.daddr, 0,
@@ -124,6 +144,11 @@ static int send6(struct wgx_relay *relay, struct sk_buff *skb,
 		if (cache)
 			dst_cache_set_ip6(cache, dst, &fl.saddr);
 	}
+	if (unlikely(cow_head(skb, dst, sizeof(struct ipv6hdr)))) {
+		dst_release(dst);
+		ret = -ENOMEM;
+		goto err;
+	}
 	skb->ignore_df = 1;
 	wgx_udp_tunnel6_xmit_skb(dst, sock, skb, &fl.saddr, &fl.daddr,
 				 ip6_dst_hoplimit(dst), fl.fl6_sport,
@@ -143,11 +168,6 @@ out:
 static int send_to(struct wgx_relay *relay, struct sk_buff *skb,
 		   struct wgx_endpoint *ep, struct dst_cache *cache)
 {
-	/* A received skb is reused as is: make its head ours and roomy. */
-	if (unlikely(skb_cow_head(skb, WGX_SEND_HEADROOM))) {
-		kfree_skb(skb);
-		return -ENOMEM;
-	}
 	if (ep->addr.sa_family == AF_INET)
 		return send4(relay, skb, ep, cache);
 	if (ep->addr.sa_family == AF_INET6)
