@@ -19,6 +19,12 @@
 #           that hub and spoke both peer with (their interfaces "wgb",
 #           10.121.0.1 and .10); it decrypts and re-encrypts every packet
 #
+# The host's other load comes and goes (a shared machine): every figure is
+# measured in ROUNDS rounds, the paths interleaved (end to end: each round
+# visits the four paths, starting with a different one; relay-bound: wgx and
+# DNAT alternate, in turn first), and each round's figures are recorded;
+# the report shows the median and compares wgx with DNAT round by round.
+#
 # End to end (spoke -> hub through the path, the real WireGuard peers):
 #   iperf3 TCP both ways, 1 and 4 streams; ping RTT median and 99th
 #   percentile; 64-byte UDP datagrams (bench/sender, sendmmsg) to a counting
@@ -38,6 +44,10 @@
 #           replayed counters), with 1, 100 and 1,000 sessions established
 #           and all used in turn
 #   dnat    the same datagrams to the DNAT port, from 1, 100, 1,000 sources
+# (the generator's sockets share one send buffer budget, WGLOAD_INFLIGHT,
+# so that 1,000 of them queue no more towards the relay than one: the
+# receiving CPU's backlog never overflows, and the relay, not the drops,
+# sets the rate)
 #   bounce  valid transport data in one session with the bounce server
 #           (encrypted before the timed window), which it decrypts, routes
 #           and encrypts to the hub
@@ -52,26 +62,30 @@
 # fixed rate are recorded too, but ticks go missing under TCG. A figure is
 # generator-bound when the generator was busy all the time and what it sent
 # got through (a saturated relay makes it wait or drops its packets).
-# Where wgx's time goes: ftrace function_graph over wgx_receive (perf
-# samples only the idle loop under TCG).
+# Where wgx's time goes: ftrace function_graph over wgx_receive, and over
+# the socket send of a forwarded packet, during a data flood at the fixed
+# rate, and over the forwarding of initiations (perf samples only the idle
+# loop under TCG).
 # Handshakes: the relay's own (closed loop, 32 in flight, over 1,000 keys;
 # wgx vs the bounce server's kernel WireGuard), and forwarded initiations
 # (1,000 authenticated spoke keys to the hub, dropped at the hub's NAT).
 #
-# Environment (all optional): WGX_BENCH_SECS (10) seconds per measurement,
-# WGX_BENCH_PINGS (300), WGX_BENCH_SESSIONS (1000) the largest session
-# count, WGX_BENCH_PROFILE (1) the ftrace breakdown of wgx_receive,
-# WGX_BENCH_PARTS ("e2e relay hs") the parts to run, for development.
+# Environment (all optional): WGX_BENCH_SECS (5) seconds per measurement,
+# WGX_BENCH_ROUNDS (3), WGX_BENCH_PINGS (300, over all rounds),
+# WGX_BENCH_SESSIONS (1000) the largest session count, WGX_BENCH_PROFILE (1)
+# the ftrace breakdowns, WGX_BENCH_PARTS ("e2e relay hs profile") the parts
+# to run, for development.
 . "$WGX_ROOT/tests/lib/topo.sh"
 . "$WGX_ROOT/tests/lib/wgx.sh"
 topo_init
 
 B=$WGX_ROOT/bench
-SECS=${WGX_BENCH_SECS:-10}
+SECS=${WGX_BENCH_SECS:-5}
+ROUNDS=${WGX_BENCH_ROUNDS:-3}
 PINGS=${WGX_BENCH_PINGS:-300}
 NSESS=${WGX_BENCH_SESSIONS:-1000}
 PROFILE=${WGX_BENCH_PROFILE:-1}
-PARTS=${WGX_BENCH_PARTS:-e2e relay hs}
+PARTS=${WGX_BENCH_PARTS:-e2e relay hs profile}
 TSV=$WGX_LOGDIR/bench.tsv
 SEED=0x5eed
 GENPORT=20000
@@ -117,6 +131,7 @@ meta vm_cpus "$(nproc)"
 meta accel "${WGX_VM_ACCEL:-tcg}"
 meta vm_mem "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 meta secs "$SECS"
+meta rounds "$ROUNDS"
 meta sessions "$NSESS"
 meta wgx_version "$(cat "$WGX_ROOT/VERSION")"
 [ "$(nproc)" -ge 2 ] || fail "the relay-bound figures need 2 CPUs (WGX_VM_SMP)"
@@ -252,7 +267,7 @@ iperf() {
 	local path=$1 dir=$2 n=$3 args f
 	args=(-c "$TARGET" -t "$SECS" -O 1 -P "$n" -J --connect-timeout 5000)
 	[ "$dir" = down ] && args+=(-R)
-	f=$WGX_LOGDIR/iperf-$path-$dir-$n.json
+	f=$WGX_LOGDIR/iperf-$path-$dir-$n-r$round.json
 	ip netns exec spoke iperf3 "${args[@]}" >"$f" || { cat "$f"; fail "iperf3 $path $dir -P $n"; }
 	rec "tcp_${dir}_$n" "$path" "$(python3 -c '
 import json, sys
@@ -275,9 +290,23 @@ small() {
 	rec "${fig}_detail" "$path" "sent=$sent enc=$((t1 - t0)) fwd=$((f1 - f0)) rx=$rx secs=$secs"
 }
 
+# rotate N WORDS...: the words, starting with the (N mod count)-th.
+rotate() {
+	local n=$1
+	shift
+	local a=("$@")
+	local i
+	for ((i = 0; i < ${#a[@]}; i++)); do
+		printf '%s ' "${a[(i + n) % ${#a[@]}]}"
+	done
+}
+
 if part e2e; then
-for path in direct wgx dnat bounce; do
-	log "end to end: $path"
+PATHS=(direct wgx dnat bounce)
+PINGS=$(( (PINGS + ROUNDS - 1) / ROUNDS ))
+for ((round = 1; round <= ROUNDS; round++)); do
+for path in $(rotate $((round - 1)) "${PATHS[@]}"); do
+	log "end to end, round $round/$ROUNDS: $path"
 	path_on $path
 	set_path $path
 	st0=$(wgx_allstats)
@@ -289,10 +318,13 @@ for path in direct wgx dnat bounce; do
 	echo "   wgx counters during this phase: $(stats_diff "$st0" "$(wgx_allstats)")"
 	path_off $path
 done
+done
 
-# Loss at one rate for all: 80% of the slowest path's full-speed rate.
+# Loss at one rate for all: 80% of the slowest path's full-speed rate
+# (its lowest round).
 E2E_RATE=$(awk -F'\t' '$1 == "e2e_pps" { if (m == "" || $3 < m) m = $3 } END { printf "%d", m * 0.8 }' "$TSV")
 meta e2e_fixed_rate "$E2E_RATE"
+round=1
 for path in direct wgx dnat bounce; do
 	log "end to end at $E2E_RATE/s: $path"
 	path_on $path
@@ -322,6 +354,22 @@ gen() {
 	echo "$line"
 }
 IFS= read -r -t 60 line <&"${GEN[0]}" || fail "wgload did not start"
+# gen_soft SECS COMMAND...: gen, but no answer within SECS seconds is not
+# fatal (the profiles: tracing may slow the VM to a crawl); the generator
+# is then left alone (GEN_LOST).
+GEN_LOST=0
+gen_soft() {
+	local t=$1 line
+	shift
+	[ "$GEN_LOST" = 0 ] || return 1
+	echo "$*" >&"${GEN[1]}"
+	if ! IFS= read -r -t "$t" line <&"${GEN[0]}"; then
+		echo "   wgload: no answer to '$*' within ${t}s: profiles skipped"
+		GEN_LOST=1
+		return 1
+	fi
+	echo "$line" >>"$WGX_LOGDIR/wgload.log"
+}
 echo "   wgload: $line"
 
 drop_on() {
@@ -383,26 +431,34 @@ relay_flood() {
 	rec "${fig}_detail" "$path" "sent=$sent relay=$fwd hubnat=$((h1 - h0)) secs=$secs cpu1_ticks=$ticks gencpu=$cpu $extra"
 }
 
-# profile_wgx: where wgx's time goes. perf samples nothing but the idle
-# loop under TCG, so: ftrace's function_graph over wgx_receive (3 levels)
-# during a flood at the fixed rate, and the mean time per call of
-# wgx_receive and of what it calls (inclusive; tracing slows everything, so
-# the shares, not the absolute times, are what counts).
+# profile_wgx NAME FUNCTION DEPTH WGLOAD-FLOOD-ARGS...: where wgx's time
+# goes. perf samples nothing but the idle loop under TCG, so: ftrace's
+# function_graph over FUNCTION (DEPTH levels) during a flood, and the mean
+# time per call of FUNCTION and of what it calls (inclusive; tracing slows
+# everything, so the shares, not the absolute times, are what counts), in
+# profile-NAME.txt.
 profile_wgx() {
-	local T=/sys/kernel/tracing
+	local T=/sys/kernel/tracing name=$1 func=$2 depth=$3
+	shift 3
 	[ -e $T/current_tracer ] || mount -t tracefs nodev $T 2>/dev/null || return 0
 	[ -e $T/set_graph_function ] || return 0
 	echo 0 >$T/tracing_on
 	echo 16384 >$T/buffer_size_kb
 	echo function_graph >$T/current_tracer
-	echo wgx_receive >$T/set_graph_function
-	echo 3 >$T/max_graph_depth
+	echo "$func" >$T/set_graph_function
+	echo "$depth" >$T/max_graph_depth
 	echo 1 >$T/options/funcgraph-tail
 	echo 0 >$T/options/funcgraph-irqs
 	echo >$T/trace
 	drop_on
 	echo 1 >$T/tracing_on
-	gen flood "$@" >/dev/null
+	if ! gen_soft 240 flood "$@"; then
+		echo 0 >$T/tracing_on
+		echo nop >$T/current_tracer
+		echo >$T/set_graph_function
+		drop_off
+		return 0
+	fi
 	echo 0 >$T/tracing_on
 	drop_off
 	awk -F'|' '
@@ -420,11 +476,11 @@ profile_wgx() {
 		printf "%-5s %-45s %9s %10s %8s\n", "depth", "function", "calls", "mean us", "share"
 		for (k in n) { split(k, p, "\t")
 			printf "%-5s %-45s %9d %10.2f %7.1f%%\n", p[1], p[2], n[k], t[k] / n[k], 100 * t[k] / total }
-	}' $T/trace | sort -k1,1n -k5,5nr >"$WGX_LOGDIR/profile-wgx.txt"
+	}' $T/trace | sort -k1,1n -k5,5nr >"$WGX_LOGDIR/profile-$name.txt"
 	echo nop >$T/current_tracer
 	echo >$T/set_graph_function
-	echo "   where wgx_receive's time goes ($WGX_LOGDIR/profile-wgx.txt):"
-	head -n 30 "$WGX_LOGDIR/profile-wgx.txt" | sed 's/^/     /'
+	echo "   where $func's time goes ($WGX_LOGDIR/profile-$name.txt):"
+	head -n 30 "$WGX_LOGDIR/profile-$name.txt" | sed 's/^/     /'
 }
 
 if part relay; then
@@ -436,25 +492,33 @@ out=$(gen auth "$RELAY_PUB" "$RELAY4" 8787 0 "$NSESS" 32 300)
 echo "   $out"
 [ "$(kv "$out" done)" = "$NSESS" ] || fail "not every generator key could handshake with wgx: $out"
 rec hs_first wgx "$(calc %.0f "$(kv "$out" done) / $(kv "$out" secs)")"
+WGX_RATE=0 DNAT_RATE=0
+# flood_step PATH K: one measured flood of K sessions (wgx) or sources (DNAT).
+flood_step() {
+	if [ "$1" = wgx ]; then
+		relay_flood wgx "sess_$2" 1 data "$RELAY4" 8787 0 "$2" "$SECS" 0 128
+		[ "$2" != 1 ] || [ "$RATE" -le "$WGX_RATE" ] || WGX_RATE=$RATE
+	else
+		dnat_on
+		relay_flood dnat "sess_$2" 2 raw "$RELAY4" 51821 0 "$2" "$SECS" 0 128
+		dnat_off
+		[ "$2" != 1 ] || [ "$RATE" -le "$DNAT_RATE" ] || DNAT_RATE=$RATE
+	fi
+}
 for k in $STEPS; do
-	log "relay-bound: wgx, $k sessions"
+	log "relay-bound: $k sessions"
 	out=$(gen auth "$RELAY_PUB" "$RELAY4" 8787 0 "$k" 32 300)
 	[ "$(kv "$out" done)" = "$k" ] || fail "wgx auth: $out"
 	out=$(gen session "$HUBKEY" "$RELAY4" 8787 0 "$k" 32 300)
 	echo "   relayed handshakes with the hub: $out"
 	[ "$(kv "$out" done)" = "$k" ] || fail "relayed sessions with the hub: $out"
 	echo "   relay: $(wgx_in relay relay status | grep -iE 'sessions|peers|routes' | tr -s ' \n' ' ')"
-	relay_flood wgx "sess_$k" 1 data "$RELAY4" 8787 0 "$k" "$SECS" 0 128
-	if [ "$k" = 1 ]; then WGX_RATE=$RATE; fi
+	for ((round = 1; round <= ROUNDS; round++)); do
+		for path in $(rotate $((round - 1)) wgx dnat); do
+			flood_step "$path" "$k"
+		done
+	done
 done
-
-log "relay-bound: dnat"
-dnat_on
-for k in $STEPS; do
-	relay_flood dnat "sess_$k" 2 raw "$RELAY4" 51821 0 "$k" "$SECS" 0 128
-	if [ "$k" = 1 ]; then DNAT_RATE=$RATE; fi
-done
-dnat_off
 
 log "relay-bound: bounce"
 bounce_on
@@ -513,15 +577,23 @@ dnat_off
 fi
 
 # ------------------------------------------------------------ profiles
-if [ "$PROFILE" = 1 ] && part relay; then
-	log "profile of wgx"
+if [ "$PROFILE" = 1 ] && part profile; then
+	log "profiles of wgx"
+	PRATE=${FIXED:-5000}
 	out=$(gen auth "$RELAY_PUB" "$RELAY4" 8787 0 1 32 60)
 	out=$(gen session "$HUBKEY" "$RELAY4" 8787 0 1 32 60)
-	profile_wgx data "$RELAY4" 8787 0 1 3 "$FIXED" 128
+	profile_wgx wgx wgx_receive 3 data "$RELAY4" 8787 0 1 3 "$PRATE" 128
+	# send_to (socket.c): the send of a forwarded packet, one level down.
+	profile_wgx wgx-send send_to 2 data "$RELAY4" 8787 0 1 3 "$PRATE" 128
+	if [ "$GEN_LOST" = 0 ]; then
+		out=$(gen auth "$RELAY_PUB" "$RELAY4" 8787 0 "$NSESS" 32 300)
+		profile_wgx wgx-init wgx_receive 2 init "$RELAY4" 8787 0 "$NSESS" 3 "$((PRATE / 4))" 148 "$HUBKEY"
+	fi
 fi
 
-echo quit >&"${GEN[1]}" || true
+[ "$GEN_LOST" = 1 ] || echo quit >&"${GEN[1]}" || true
 log "relay counters"
 wgx_in relay relay status
-wgx_in relay relay peers | head -n 40
+wgx_in relay relay peers >"$WGX_LOGDIR/relay-peers.txt"
+head -n 40 "$WGX_LOGDIR/relay-peers.txt"
 log "done"

@@ -39,7 +39,9 @@
  *     -> "precompute count=N secs=S"
  * quit
  *
- * Environment: WGLOAD_BATCH (default 32) datagrams per sendmmsg.
+ * Environment: WGLOAD_BATCH (default 32) datagrams per sendmmsg;
+ * WGLOAD_INFLIGHT (default 4 MiB) the send buffer that a flood's sockets
+ * share (each gets its part), which bounds what is queued towards the relay.
  */
 #define _GNU_SOURCE
 #include "noise.h"
@@ -82,6 +84,13 @@ static unsigned int batch = 32;
 static uint8_t *pool;
 static size_t pool_count, pool_len, pool_pos;
 static int pool_fd = -1;
+static uint32_t init_index = 0x80000000u;
+/* Bytes in flight (not yet received by the relay) that a flood's sockets
+ * may hold together: each socket's send buffer is this / their number, so
+ * that 1,000 sockets load the receiving CPU's backlog no more than one does
+ * (more would overflow it, and the drops, not the relay, would set the
+ * rate). WGLOAD_INFLIGHT overrides it. */
+static long inflight = 4L << 20;
 
 static uint64_t now_ns(void)
 {
@@ -374,7 +383,11 @@ static size_t fill(enum flood_kind kind, struct key *k, int r, uint64_t seq,
 		memcpy(buf, rnd, MSG_INITIATION_LEN);
 		v = MSG_INITIATION;
 		memcpy(buf, &v, 4);
-		v = (uint32_t)seq;
+		/* Sender indices of their own (top bit set) and never reused:
+		 * a relay refuses a handshake whose index it already learned
+		 * on the route (a replay), and the sessions' indices count up
+		 * from 1. */
+		v = init_index++;
 		memcpy(buf + 4, &v, 4);
 		noise_mac1(buf + 116, buf, 116, responders[r].mac1_key);
 		memset(buf + 132, 0, 16);
@@ -403,6 +416,22 @@ static void connect_all(enum flood_kind kind, unsigned int first,
 	}
 }
 
+/* Share the in-flight budget between the sockets a flood uses. */
+static void set_sndbuf(enum flood_kind kind, unsigned int first, unsigned int n)
+{
+	unsigned int j, socks = kind == FLOOD_POOL ? 1 : n;
+	int each = (int)(inflight / socks);
+
+	for (j = 0; j < socks; j++) {
+		int fd = kind == FLOOD_POOL ? pool_fd : keys[first + j].fd;
+
+		/* SO_SNDBUF doubles the value and clamps it to wmem_max;
+		 * root may set any size with SO_SNDBUFFORCE. */
+		if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &(int){ each / 2 }, sizeof(int)))
+			setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){ each / 2 }, sizeof(int));
+	}
+}
+
 static void flood(enum flood_kind kind, int r, const struct sockaddr_in *to,
 		  unsigned int first, unsigned int n, double secs, double rate,
 		  size_t size)
@@ -426,6 +455,7 @@ static void flood(enum flood_kind kind, int r, const struct sockaddr_in *to,
 	}
 	/* Connected sockets: the route is looked up once, not per datagram. */
 	connect_all(kind, first, n, (const struct sockaddr *)to, sizeof(*to));
+	set_sndbuf(kind, first, n);
 	start = now_ns();
 	end = start + (uint64_t)(secs * 1e9);
 	for (;;) {
@@ -628,6 +658,9 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (sodium_init() < 0)
 		return 1;
+	b = getenv("WGLOAD_INFLIGHT");
+	if (b && atol(b) > 0)
+		inflight = atol(b);
 	b = getenv("WGLOAD_BATCH");
 	if (b) {
 		batch = atoi(b);
