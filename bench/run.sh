@@ -493,9 +493,26 @@ echo "   $out"
 [ "$(kv "$out" done)" = "$NSESS" ] || fail "not every generator key could handshake with wgx: $out"
 rec hs_first wgx "$(calc %.0f "$(kv "$out" done) / $(kv "$out" secs)")"
 WGX_RATE=0 DNAT_RATE=0
+# wgx_sessions K: the generator's first K keys authenticate with the relay
+# and make relayed sessions with the hub. The relay forgets an endpoint
+# ENDPOINT_LIFETIME (180 s) after its last handshake, and a relayed index
+# 190 s after it was learned, while the generator sends no keepalives: made
+# again when older than 90 s (rounds take minutes on a loaded host).
+SESS_AT=0
+wgx_sessions() {
+	local k=$1 out
+	[ $(($(date +%s) - SESS_AT)) -ge 90 ] || [ "${SESS_K:-}" != "$k" ] || return 0
+	out=$(gen auth "$RELAY_PUB" "$RELAY4" 8787 0 "$k" 32 300)
+	[ "$(kv "$out" done)" = "$k" ] || fail "wgx auth: $out"
+	out=$(gen session "$HUBKEY" "$RELAY4" 8787 0 "$k" 32 300)
+	echo "   relayed handshakes with the hub: $out"
+	[ "$(kv "$out" done)" = "$k" ] || fail "relayed sessions with the hub: $out"
+	SESS_AT=$(date +%s) SESS_K=$k
+}
 # flood_step PATH K: one measured flood of K sessions (wgx) or sources (DNAT).
 flood_step() {
 	if [ "$1" = wgx ]; then
+		wgx_sessions "$2"
 		relay_flood wgx "sess_$2" 1 data "$RELAY4" 8787 0 "$2" "$SECS" 0 128
 		[ "$2" != 1 ] || [ "$RATE" -le "$WGX_RATE" ] || WGX_RATE=$RATE
 	else
@@ -507,11 +524,8 @@ flood_step() {
 }
 for k in $STEPS; do
 	log "relay-bound: $k sessions"
-	out=$(gen auth "$RELAY_PUB" "$RELAY4" 8787 0 "$k" 32 300)
-	[ "$(kv "$out" done)" = "$k" ] || fail "wgx auth: $out"
-	out=$(gen session "$HUBKEY" "$RELAY4" 8787 0 "$k" 32 300)
-	echo "   relayed handshakes with the hub: $out"
-	[ "$(kv "$out" done)" = "$k" ] || fail "relayed sessions with the hub: $out"
+	SESS_AT=0
+	wgx_sessions "$k"
 	echo "   relay: $(wgx_in relay relay status | grep -iE 'sessions|peers|routes' | tr -s ' \n' ' ')"
 	for ((round = 1; round <= ROUNDS; round++)); do
 		for path in $(rotate $((round - 1)) wgx dnat); do

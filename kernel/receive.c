@@ -148,7 +148,8 @@ static void forward_initiation(struct wgx_relay *relay, struct sk_buff *skb,
 	}
 
 	/* The answer comes from @to with our sender's index as receiver. */
-	err = wgx_index_learn(relay, found, to, msg->sender_index, from, !dir);
+	err = wgx_index_learn(relay, found, to, msg->sender_index, from, !dir,
+			      WGX_INDEX_PENDING);
 	if (err) {
 		drop(relay, skb, from, learn_error(err));
 		return;
@@ -176,14 +177,24 @@ static void forward_by_index(struct wgx_relay *relay, struct sk_buff *skb,
 
 	if (type == cpu_to_le32(MESSAGE_HANDSHAKE_RESPONSE)) {
 		struct message_handshake_response *msg = (void *)skb->data;
+		int err;
 
 		/* A response carries mac1 keyed to the initiator we know. */
 		if (!wgx_mac1_check(msg, sizeof(*msg), idx->to->mac1_key)) {
 			drop(relay, skb, from, WGX_STAT_DROP_BAD_MAC);
 			return;
 		}
-		int err = wgx_index_learn(relay, idx->route, idx->to,
-					  msg->sender_index, from, !idx->dir);
+		/* One response per initiation, none on a session's index: any
+		 * other is forged (or replayed) from a peer's address. */
+		err = cmpxchg(&idx->state, WGX_INDEX_PENDING, WGX_INDEX_ANSWERED);
+		if (err != WGX_INDEX_PENDING) {
+			drop(relay, skb, from, err == WGX_INDEX_ANSWERED ?
+			     WGX_STAT_DROP_REPLAY : WGX_STAT_DROP_UNKNOWN_INDEX);
+			return;
+		}
+		err = wgx_index_learn(relay, idx->route, idx->to,
+				      msg->sender_index, from, !idx->dir,
+				      WGX_INDEX_SESSION);
 
 		if (err) {
 			drop(relay, skb, from, learn_error(err));

@@ -139,9 +139,20 @@ void wgx_route_gc(struct wgx_relay *relay)
 	}
 }
 
+/* route->lock held, the route full: the index to make room with. */
+static struct wgx_index *index_to_evict(struct wgx_route *route)
+{
+	struct wgx_index *idx;
+
+	list_for_each_entry(idx, &route->indices, route_entry)
+		if (READ_ONCE(idx->state) == WGX_INDEX_PENDING)
+			return idx;
+	return list_first_entry(&route->indices, struct wgx_index, route_entry);
+}
+
 int wgx_index_learn(struct wgx_relay *relay, struct wgx_route *route,
 		    struct wgx_peer *from, __le32 index, struct wgx_peer *to,
-		    enum wgx_route_dir dir)
+		    enum wgx_route_dir dir, enum wgx_index_state state)
 {
 	struct wgx_index *idx, *old;
 	int ret = 0;
@@ -157,6 +168,7 @@ int wgx_index_learn(struct wgx_relay *relay, struct wgx_route *route,
 	idx->to = to;
 	idx->route = route;
 	idx->dir = dir;
+	idx->state = state;
 	idx->created = ktime_get_coarse_boottime_ns();
 
 	spin_lock_bh(&route->lock);
@@ -171,9 +183,7 @@ int wgx_index_learn(struct wgx_relay *relay, struct wgx_route *route,
 		goto free;
 	}
 	if (route->nindices >= MAX_INDICES_PER_ROUTE)
-		index_del(relay, route, list_first_entry(&route->indices,
-							 struct wgx_index,
-							 route_entry));
+		index_del(relay, route, index_to_evict(route));
 	ret = rhashtable_lookup_insert_fast(&relay->indices, &idx->node,
 					    wgx_index_params);
 	if (ret)

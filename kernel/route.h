@@ -57,6 +57,14 @@ struct wgx_index_key {
 	u32 zero;			/* no padding in a hashed key */
 };
 
+/* How an index was learned: a response is taken only on an index that
+ * awaits one, and a full route makes room by dropping unanswered ones. */
+enum wgx_index_state {
+	WGX_INDEX_PENDING,	/* from an initiation, not answered yet */
+	WGX_INDEX_ANSWERED,	/* from an initiation, answered */
+	WGX_INDEX_SESSION	/* from a response: a session's data index */
+};
+
 struct wgx_index {
 	struct rhash_head node;		/* relay->indices */
 	struct wgx_index_key key;
@@ -64,6 +72,7 @@ struct wgx_index {
 	struct wgx_route *route;
 	enum wgx_route_dir dir;		/* direction of @from -> @to */
 	u64 created;			/* boottime ns */
+	int state;			/* enum wgx_index_state; cmpxchg */
 	struct list_head route_entry;	/* route->indices; route->lock */
 	spinlock_t replay_lock;		/* protects replay */
 	struct wgx_replay replay;	/* counters of data sent with it */
@@ -80,13 +89,17 @@ void wgx_route_del(struct wgx_relay *relay, struct wgx_route *route);
 void wgx_route_gc(struct wgx_relay *relay);
 
 /* Softirq, RCU read side: learn that @from's packets with receiver index
- * @index go to @to along @route. Bounded per route (oldest evicted).
+ * @index go to @to along @route, in @state (WGX_INDEX_PENDING for an
+ * initiation's sender index, WGX_INDEX_SESSION for a response's). Bounded
+ * per route: the oldest unanswered index is evicted first, so initiations
+ * that are never answered (forged from a spoke's or a hub's address) cannot
+ * push out the indices of a live session; else the oldest.
  * Returns -EEXIST when that index is already known on this route: the
  * handshake message that carries it is a replay (WireGuard picks a new
  * random index for every handshake). */
 int wgx_index_learn(struct wgx_relay *relay, struct wgx_route *route,
 		     struct wgx_peer *from, __le32 index, struct wgx_peer *to,
-		     enum wgx_route_dir dir);
+		     enum wgx_route_dir dir, enum wgx_index_state state);
 /* Softirq: whether one more initiation may be forwarded along @route
  * (ROUTE_INITIATIONS_PER_SECOND, burst ROUTE_INITIATIONS_BURST). */
 bool wgx_route_allow_initiation(struct wgx_route *route);
