@@ -69,7 +69,7 @@ SOAK_SECS ?= 480
 .PHONY: soak
 soak: KDIR = /lib/modules/$(VM_KVER)/build
 soak: all
-	WGX_SOAK_SECS=$(SOAK_SECS) WGX_TEST_TIMEOUT=$$(($(SOAK_SECS) + 300)) \
+	WGX_SOAK_SECS=$(SOAK_SECS) WGX_TEST_TIMEOUT=$$(($(SOAK_SECS) + 600)) \
 		WGX_TESTS='^46-soak$$' WGX_HOST_TESTS=0 tests/check.sh
 
 # Every VM scenario on a debug kernel (KASAN, KFENCE, UBSAN, lockdep,
