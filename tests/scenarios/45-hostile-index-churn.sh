@@ -45,9 +45,9 @@ wgload_start att attacker "$SEED" $((2 * NA)) 30000
 # The A keys authenticate; the hub declares the spoke and them.
 out=$(wgload_cmd att auth "$RELAY_PUB" "$RELAY4" "$RELAY_PORT" 0 $NA 8 120)
 echo "A keys authenticated with the relay: $out"
-assert_eq "$(kv "$out" done)" $NA "A keys authenticated"
+assert_eq "$(kv "$out" "done")" $NA "A keys authenticated"
 out=$(wgload_cmd att auth "$RELAY_PUB" "$RELAY4" "$RELAY_PORT" $NA $NA 8 3)
-assert_eq "$(kv "$out" done)" 0 "N keys (not admitted) authenticated"
+assert_eq "$(kv "$out" "done")" 0 "N keys (not admitted) authenticated"
 { wgx_key spoke; cat "$TOPO_DIR/admitted.pub"; } | wgx_in hub hub set-peers 10.120.0.2 -
 wgx_wait_ping spoke 10.120.0.1
 ROUTES=$((NA + 1))
