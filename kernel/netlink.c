@@ -562,6 +562,13 @@ static int wgx_get_sessions(struct sk_buff *skb, struct netlink_callback *cb)
 	return dump_relay(skb, cb, fill_sessions);
 }
 
+/*
+ * Only GET_INFO (the family's and the module's version, the number of relays)
+ * is open to every caller. Changes, and reads of a relay (its public key,
+ * its allowed keys, its peers' endpoints, routes and sessions), need
+ * CAP_NET_ADMIN in the user namespace that owns the network namespace, as
+ * WireGuard's own get_device does: peers' addresses are nobody else's business.
+ */
 static const struct genl_ops wgx_genl_ops[] = {
 	{
 		.cmd = WGX_CMD_GET_INFO,
@@ -582,18 +589,23 @@ static const struct genl_ops wgx_genl_ops[] = {
 		.cmd = WGX_CMD_GET_RELAY,
 		.doit = wgx_get_relay_doit,
 		.dumpit = wgx_get_relay_dumpit,
+		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = WGX_CMD_GET_ALLOWED,
 		.dumpit = wgx_get_allowed,
+		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = WGX_CMD_GET_PEERS,
 		.dumpit = wgx_get_peers,
+		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = WGX_CMD_GET_ROUTES,
 		.dumpit = wgx_get_routes,
+		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = WGX_CMD_GET_SESSIONS,
 		.dumpit = wgx_get_sessions,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

@@ -11,7 +11,8 @@ admin:        every bad request of the table gets its error, with an extack
               message where the request reached the family's policy or code;
               the valid reads succeed.
 unprivileged: (run under setpriv/unshare -U by the scenario) every changing
-              command, valid or not, gets EPERM; every read succeeds.
+              command and every read of a relay, valid or not, gets EPERM;
+              GET_INFO answers as for root.
 snapshot:     print the relays' state as JSON (relays, allowed keys, peers,
               routes; not the counters, which live traffic moves).
 Prints one line per request and a summary line; exits non-zero on the first
@@ -37,6 +38,7 @@ CMD_MAX = GET_SESSIONS
 F_ALLOW_ALL, F_REPLACE = 1, 2
 NLA_F_NESTED = 0x8000
 CHANGES = (NEW, SET, DEL)
+RELAY_READS = (GET_RELAY, GET_ALLOWED, GET_PEERS, GET_ROUTES, GET_SESSIONS)
 NAMES = {GET_INFO: "GET_INFO", NEW: "NEW_RELAY", SET: "SET_RELAY",
          DEL: "DEL_RELAY", GET_RELAY: "GET_RELAY", GET_ALLOWED: "GET_ALLOWED",
          GET_PEERS: "GET_PEERS", GET_ROUTES: "GET_ROUTES",
@@ -295,13 +297,18 @@ def main():
                 rows.append((what, cmd, dump, attrs, errno.EPERM))
             elif cmd in CHANGES:
                 continue    # no dump: EOPNOTSUPP comes before the permission
-            else:           # reads: the same answers as for an administrator
+            elif cmd in RELAY_READS:
+                # Reading a relay needs CAP_NET_ADMIN too, checked before
+                # anything else (even a doit of a dump-only command).
+                rows.append((what, cmd, dump, attrs, errno.EPERM))
+            else:           # GET_INFO and unknown commands: as for root
                 rows.append((what, cmd, dump, attrs, want))
         counts = run(g, rows, False)
         changes = sum(1 for r in rows if r[1] in CHANGES)
+        reads_refused = sum(1 for r in rows if r[1] not in CHANGES and r[4] == errno.EPERM)
         ok = sum(1 for r in rows if r[4] == 0)
-        print("summary: unprivileged: %d changes refused (EPERM), %d reads answered as for root (%d succeeded)" % (
-            changes, len(rows) - changes, ok))
+        print("summary: unprivileged: %d changes refused (EPERM), %d relay reads refused (EPERM), %d GET_INFO/unsupported requests answered as for root (%d succeeded)" % (
+            changes, reads_refused, len(rows) - changes - reads_refused, ok))
         return
     sys.exit("usage: 43-hostile-netlink.py admin|unprivileged|snapshot")
 

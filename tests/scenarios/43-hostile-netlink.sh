@@ -12,9 +12,9 @@
 # every command again from callers without CAP_NET_ADMIN over the relay's
 # namespace -- nobody, root without CAP_NET_ADMIN, the root of a new user
 # namespace (unshare -Ur: every capability, in its own user namespace
-# only) -- changes refused with EPERM, reads answered (the documented
-# policy: GET_INFO, GET_RELAY, and the allowed/peers/routes/sessions dumps
-# need no privilege; the private key is never returned).
+# only) -- changes and reads of a relay (GET_RELAY, the allowed, peers,
+# routes and sessions dumps) refused with EPERM, as WireGuard's get_device
+# is; GET_INFO (versions, relay count) answered as for root.
 # Proven: the relays' state (keys, port, fwmark, flags, allowed set, peers,
 # routes) is the same before and after, and the hub still reaches the relay.
 # Finally a user namespace with its own network namespace (unshare -Urn) may
