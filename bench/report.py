@@ -304,7 +304,7 @@ def main():
     profiles = [
         ("wgx", "ftrace's function_graph over wgx_receive during a 1-session data flood at the "
                 "relay-bound fixed rate"),
-        ("wgx-send", "The same over send_to (socket.c), the send of a forwarded packet"),
+        ("wgx-send", "The same over send4 (socket.c), the IPv4 send of a forwarded packet"),
         ("wgx-init", "ftrace over wgx_receive during a flood of initiations from 1,000 authenticated "
                      "spoke keys to the hub (forward_initiation is inlined into it)"),
     ]
