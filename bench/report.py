@@ -44,7 +44,7 @@ RELAY = [
     ("flat", "forwarding rate, {sessions} sessions / 1 session", "ratio", "{:.3f}", "high", ("flat",)),
     ("sess_1_us", "relay CPU per forwarded packet (CPU 1 saturated: 1 / rate)", "µs", "{:.2f}", "low", ("dnat", "<=", 1.1)),
     ("fixed_ticks", "CPU 1 ticks per packet at {relay_fixed_rate} pkt/s (/proc/stat, TCG loses ticks)", "µs", "{:.2f}", "low", ("dnat", "<=", 1.1)),
-    ("hs_fwd", "handshake initiations forwarded", "1/s", "{:,.0f}", "high", None),
+    ("hs_fwd", "handshake initiations forwarded ({sessions} spoke keys; wgx admits 2/s, burst 10, per hub–spoke route)", "1/s", "{:,.0f}", "high", None),
     ("hs_own", "own handshakes (32 in flight, known keys)", "1/s", "{:,.0f}", "high", None),
     ("hs_first", "own handshakes, first contact (new peers)", "1/s", "{:,.0f}", "high", None),
 ]
@@ -219,7 +219,11 @@ def markdown(meta, e2e, relay, stamp):
                  "bridge and the drop at the hub's NAT, the same for every path), so with CPU 1 "
                  "saturated its time per packet is 1 / rate (a floor for the bounce server, whose "
                  "crypto workers also use CPU 0). /proc/stat ticks are shown as the issue asked, but "
-                 "TCG loses ticks: compare them within a run only. bench/run.sh says how each "
+                 "TCG loses ticks: compare them within a run only. Forwarded initiations: wgx admits "
+                 "at most 2 a second (burst 10) per hub–spoke route on purpose (a WireGuard peer "
+                 "sends one every 5 s at most; more would let a rogue spoke make its hub do a DH per "
+                 "datagram), so that row shows the limit (the refused ones count as drop_ratelimited), "
+                 "not what forwarding costs; DNAT has no such limit. bench/run.sh says how each "
                  "figure is made.")
     lines.append("")
     return "\n".join(lines)
