@@ -42,7 +42,16 @@ wait "$capture" 2>/dev/null || true
 # timer (the hub's own keepalive to the spoke is not traffic towards the hub).
 ip netns exec spoke wg set wgo1 peer "$(wgx_key hub)" persistent-keepalive 0
 ping_ok hub 10.120.0.10 1
-sleep 2
+# That reply may also start a rekey of the spoke's session with the hub
+# (the spoke initiates when it sends on a key older than 120 s, likely on a
+# loaded host): wait until nothing has reached the hub's site for 3 s.
+prev=-1
+for _ in $(seq 20); do
+	cur=$(topo_nat_counter hub from_relay)
+	[ "$cur" = "$prev" ] && break
+	prev=$cur
+	sleep 3
+done
 
 # A real WireGuard peer with a key the relay does not admit.
 topo_wg_keypair stranger
