@@ -37,6 +37,12 @@
  *     encrypt COUNT transport packets in KEY's session, each an IPv4/UDP
  *     packet SRC -> DST:DPORT with PAYLOAD bytes, for "flood pool".
  *     -> "precompute count=N secs=S"
+ * keepalive HOST PORT FIRST N
+ *     send one encrypted keepalive (transport data, empty) in the session
+ *     of each key FIRST..FIRST+N-1 that has one: the responder confirms the
+ *     session with it (WireGuard's responder counts the handshake as done
+ *     only then).
+ *     -> "keepalive sent=X"
  * quit
  *
  * Environment: WGLOAD_BATCH (default 32) datagrams per sendmmsg;
@@ -643,6 +649,26 @@ static void command(char *line)
 		}
 		precompute(key, strtoull(argv[2], NULL, 10), argv[3], argv[4],
 			   atoi(argv[5]), atoi(argv[6]));
+	} else if (!strcmp(argv[0], "keepalive") && argc == 5) {
+		unsigned int first = atoi(argv[3]), n = atoi(argv[4]), j, sent = 0;
+
+		if (parse_dest(&to, argv[1], argv[2]) || first + n > nkeys) {
+			printf("keepalive error=bad-arguments\n");
+			return;
+		}
+		for (j = first; j < first + n; j++) {
+			struct key *k = &keys[j];
+			uint8_t buf[64];
+			size_t len;
+
+			if (k->session_with < 0)
+				continue;
+			len = noise_encrypt_data(k->ini[k->session_with], NULL, 0, buf);
+			if (sendto(k->fd, buf, len, 0, (struct sockaddr *)&to,
+				   sizeof(to)) == (ssize_t)len)
+				sent++;
+		}
+		printf("keepalive sent=%u\n", sent);
 	} else if (!strcmp(argv[0], "quit")) {
 		exit(0);
 	} else {

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/lib/wgload.sh -- the load generator (tests/lib/wgload/, a copy of
-# bench/wgload.c: WireGuard's Noise initiator with many keys, floods) for VM
+# tests/lib/wgload.sh -- the load generator (bench/wgload.c, shared with
+# make bench: WireGuard's Noise initiator with many keys, floods) for VM
 # scenarios. Sourced after topo.sh and wgx.sh.
 #
 #   wgload_build                 compile it into $TOPO_DIR/wgload (in the VM,
@@ -12,7 +12,7 @@
 #                                taskset -c 0), key n bound to BASEPORT + n;
 #                                commands go to it with wgload_cmd NAME.
 #                                Its stderr is $WGX_LOGDIR/wgload-NAME.err.
-#   wgload_cmd NAME CMD ARGS...  send one command (see tests/lib/wgload/
+#   wgload_cmd NAME CMD ARGS...  send one command (see bench/
 #                                wgload.c), print its one-line answer (also
 #                                logged to $WGX_LOGDIR/wgload-NAME.log); fail
 #                                when none comes within WGLOAD_TIMEOUT (600 s).
@@ -23,7 +23,7 @@
 declare -A WGLOAD_IN=() WGLOAD_OUT=()
 
 wgload_build() {
-	local src=$WGX_ROOT/tests/lib/wgload
+	local src=$WGX_ROOT/bench
 	WGLOAD=$TOPO_DIR/wgload
 	[ -x "$WGLOAD" ] && return 0
 	gcc -O2 -w -o "$WGLOAD" "$src/wgload.c" "$src/noise.c" "$src/blake2s.c" -lsodium ||

@@ -6,7 +6,7 @@
 # tens of thousands of them, and the relay's memory stays bounded. The
 # relay admits a list of keys (the hub, the spoke, 32 attacker keys "A");
 # 32 more attacker keys ("N") are not admitted. Each round, from the
-# attacker's namespace (tests/lib/wgload):
+# attacker's namespace (bench/wgload.c):
 #   own-admitted   A keys handshake with the relay again and again (valid
 #                  initiations, a new index each): at most 3 keypairs a peer
 #   own-refused    N keys do the same: refused after the DH, no state at all

@@ -3,7 +3,7 @@
 # timeout: 900
 #
 # Issue 6, scale: 1,000 spokes behind one relay and one hub. The spokes are
-# 1,000 distinct keys of the load generator (tests/lib/wgload: WireGuard's
+# 1,000 distinct keys of the load generator (bench/wgload.c: WireGuard's
 # Noise initiator, each key on its own UDP socket, i.e. its own endpoint) in
 # a namespace on the Internet; the hub is real kernel WireGuard with the
 # 1,000 spokes as peers. Scenario 16 covers the control plane at 10,000
