@@ -144,3 +144,27 @@ print(r["stats"][sys.argv[1]])' "$1"
 wgx_wait_ping() {
 	wgx_ping_wait "$1" "$2" "${3:-30}"
 }
+
+# wgx_quiet_spoke SPOKE_IF SPOKE_ADDR: stop all legitimate traffic
+# from the spoke (namespace "spoke", WireGuard interface SPOKE_IF) towards
+# the hub (namespace "hub"), for a window that must see none.
+# - Its persistent keepalive to the hub goes off.
+# - Its last ping left it with a reply received and nothing sent: its
+#   WireGuard would send the hub a passive keepalive 10 s later. A ping from
+#   the hub ends the exchange with a packet the spoke sends, which cancels
+#   that timer (the hub's own keepalive to the spoke is not traffic towards
+#   the hub).
+# - That reply may also start a rekey of the spoke's session with the hub
+#   (the spoke initiates when it sends on a key older than 120 s, likely on
+#   a loaded host): wait until nothing has reached the hub's site for 3 s.
+wgx_quiet_spoke() {
+	local ifname=$1 prev=-1 cur
+	ip netns exec spoke wg set "$ifname" peer "$(wgx_key hub)" persistent-keepalive 0
+	ping_ok hub "$2" 1
+	for _ in $(seq 20); do
+		cur=$(topo_nat_counter hub from_relay)
+		[ "$cur" = "$prev" ] && return 0
+		prev=$cur
+		sleep 3
+	done
+}

@@ -36,22 +36,7 @@ wait "$capture" 2>/dev/null || true
 # Quiet the legitimate traffic between hub and spoke during the attack: no
 # keepalive is then forwarded, and every packet the relay sends to the hub's
 # site must be the relay's own answer to the hub.
-# The spoke's ping left it with a reply received and nothing sent: its
-# WireGuard would send a passive keepalive to the hub 10 s later. A ping from
-# the hub ends the exchange with a packet the spoke sends, which cancels that
-# timer (the hub's own keepalive to the spoke is not traffic towards the hub).
-ip netns exec spoke wg set wgo1 peer "$(wgx_key hub)" persistent-keepalive 0
-ping_ok hub 10.120.0.10 1
-# That reply may also start a rekey of the spoke's session with the hub
-# (the spoke initiates when it sends on a key older than 120 s, likely on a
-# loaded host): wait until nothing has reached the hub's site for 3 s.
-prev=-1
-for _ in $(seq 20); do
-	cur=$(topo_nat_counter hub from_relay)
-	[ "$cur" = "$prev" ] && break
-	prev=$cur
-	sleep 3
-done
+wgx_quiet_spoke wgo1 10.120.0.10
 
 # A real WireGuard peer with a key the relay does not admit.
 topo_wg_keypair stranger

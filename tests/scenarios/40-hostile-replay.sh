@@ -39,22 +39,8 @@ for p in json.load(sys.stdin)["peers"]:
         print(p["endpoint"])' "$(wgx_key spoke)")
 echo "the spoke's authenticated endpoint: $spoke_ep"
 
-# Quiet: no legitimate packet towards the hub during the replay. The
-# spoke's pings left it with replies received and nothing sent: its WireGuard
-# would send the hub a passive keepalive 10 s later. A ping from the hub ends
-# the exchange with a packet the spoke sends, which cancels that timer.
-ip netns exec spoke wg set wg0 peer "$(wgx_key hub)" persistent-keepalive 0
-ping_ok hub 10.120.0.10 1
-# That reply may also start a rekey of the spoke's session with the hub
-# (the spoke initiates when it sends on a key older than 120 s, likely on a
-# loaded host): wait until nothing has reached the hub's site for 3 s.
-prev=-1
-for _ in $(seq 20); do
-	cur=$(topo_nat_counter hub from_relay)
-	[ "$cur" = "$prev" ] && break
-	prev=$cur
-	sleep 3
-done
+# Quiet: no legitimate packet towards the hub during the replay.
+wgx_quiet_spoke wg0 10.120.0.10
 
 drops() {
 	wgx_in relay relay status --json | python3 -c '
