@@ -41,7 +41,7 @@ RELAY = [
     ("sess_1", "forwarding rate, 1 session (flow)", "pkt/s", "{:,.0f}", "high", ("dnat", ">=", 0.95)),
     ("sess_100", "forwarding rate, 100 sessions (flows)", "pkt/s", "{:,.0f}", "high", ("dnat", ">=", 0.95)),
     ("sess_1000", "forwarding rate, {sessions} sessions (flows)", "pkt/s", "{:,.0f}", "high", ("dnat", ">=", 0.95)),
-    ("flat", "forwarding rate, {sessions} sessions / 1 session", "ratio", "{:.3f}", "high", ("flat",)),
+    ("flat", "forwarding rate, {sessions} sessions / 1 session{flat_how}", "ratio", "{:.3f}", "high", ("flat",)),
     ("sess_1_us", "relay CPU per forwarded packet (CPU 1 saturated: 1 / rate)", "µs", "{:.2f}", "low", ("dnat", "<=", 1.1)),
     ("fixed_ticks", "CPU 1 ticks per packet at {relay_fixed_rate} pkt/s (/proc/stat, TCG loses ticks)", "µs", "{:.2f}", "low", ("dnat", "<=", 1.1)),
     ("hs_fwd", "handshake initiations forwarded ({sessions} spoke keys; wgx admits 2/s, burst 10, per hub–spoke route)", "1/s", "{:,.0f}", "high", None),
@@ -91,9 +91,13 @@ def derive(meta, data):
     n = meta.get("sessions", "1000")
     if n not in ("1", "100", "1000") and "sess_" + n in data:
         data["sess_1000"] = data["sess_" + n]
+    # Flatness from the pairs measured back to back when the run has them
+    # (bench/run.sh's "flatness" step), else from the steps' rounds.
+    pair = "flatpair_" if "flatpair_1" in data else "sess_"
+    meta["flat_how"] = " (back to back, in pairs)" if pair == "flatpair_" else ""
     for p in ("wgx", "dnat"):
-        one = nums(data.get("sess_1", {}).get(p))
-        most = nums(data.get("sess_" + n, {}).get(p))
+        one = nums(data.get(pair + "1", {}).get(p))
+        most = nums(data.get(pair + n, {}).get(p))
         flat = [str(b / a) for a, b in zip(one, most) if a]
         if flat:
             data.setdefault("flat", {})[p] = flat

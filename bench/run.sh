@@ -71,7 +71,8 @@
 #
 # Environment (all optional): WGX_BENCH_SECS (5) seconds per measurement,
 # WGX_BENCH_ROUNDS (3), WGX_BENCH_PINGS (300, over all rounds),
-# WGX_BENCH_SESSIONS (1000) the largest session count, WGX_BENCH_PROFILE (1)
+# WGX_BENCH_SESSIONS (1000) the largest session count, WGX_BENCH_FLAT_PAIRS
+# (4) pairs of 1-session and NSESS-session floods, WGX_BENCH_PROFILE (1)
 # the ftrace breakdowns, WGX_BENCH_PARTS ("e2e relay hs profile") the parts
 # to run, for development.
 . "$WGX_ROOT/tests/lib/topo.sh"
@@ -84,6 +85,7 @@ ROUNDS=${WGX_BENCH_ROUNDS:-3}
 PINGS=${WGX_BENCH_PINGS:-300}
 NSESS=${WGX_BENCH_SESSIONS:-1000}
 PROFILE=${WGX_BENCH_PROFILE:-1}
+FLAT_PAIRS=${WGX_BENCH_FLAT_PAIRS:-4}
 PARTS=${WGX_BENCH_PARTS:-e2e relay hs profile}
 TSV=$WGX_LOGDIR/bench.tsv
 SEED=0x5eed
@@ -535,6 +537,29 @@ for k in $STEPS; do
 		for path in $(rotate $((round - 1)) wgx dnat); do
 			flood_step "$path" "$k"
 		done
+	done
+done
+
+# Flatness: the rates of 1 and of NSESS sessions measured back to back,
+# FLAT_PAIRS times for each path (the order alternating), so that the
+# host's load, which drifts over the minutes between the steps above,
+# weighs on both figures of a pair alike. All NSESS sessions exist, and the
+# 1-session flood uses the first of them.
+log "relay-bound: flatness, 1 and $NSESS sessions in $FLAT_PAIRS pairs"
+for ((pair = 1; pair <= FLAT_PAIRS; pair++)); do
+	for path in $(rotate $((pair - 1)) wgx dnat); do
+		if ((pair % 2)); then ks="1 $NSESS"; else ks="$NSESS 1"; fi
+		[ "$path" = wgx ] && wgx_sessions "$NSESS"
+		[ "$path" = dnat ] && dnat_on
+		for k in $ks; do
+			if [ "$path" = wgx ]; then
+				relay_flood wgx "flatpair_$k" 1 data "$RELAY4" 8787 0 "$k" "$SECS" 0 128
+			else
+				relay_flood dnat "flatpair_$k" 2 raw "$RELAY4" 51821 0 "$k" "$SECS" 0 128
+			fi
+			rec "flatpair_${k}_order" "$path" "$pair"
+		done
+		[ "$path" = dnat ] && dnat_off
 	done
 done
 
