@@ -114,6 +114,15 @@ wgx_stats() {
 }
 # user + nice + system + irq + softirq + steal ticks (1/100 s) of CPU 1.
 cpu1_ticks() { awk '$1 == "cpu1" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+# Busy and total ticks of each CPU, "busy0 total0 busy1 total1 ...", and the
+# busy share of each between two such readings ("cpu0 87% cpu1 45%"): where
+# the end-to-end work runs (ticks go missing under TCG: shares only).
+cpu_ticks() { awk '$1 ~ /^cpu[0-9]+$/ { b = $2 + $3 + $4 + $7 + $8 + $9; printf "%d %d ", b, b + $5 + $6 }' /proc/stat; }
+cpu_shares() {
+	awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ")
+		for (i = 1; i < n; i += 2) { t = y[i + 1] - x[i + 1]
+			printf "%scpu%d %d%%", (i > 1 ? " " : ""), (i - 1) / 2, (t > 0 ? 100 * (y[i] - x[i]) / t : 0) } }'
+}
 # All wgx counters as "name=value ...", and the non-zero differences of two.
 wgx_allstats() {
 	wgx_in relay relay status --json | tr -d ' \n' | grep -o '"stats":{[^}]*}' |
@@ -265,11 +274,15 @@ ping_rtt() {
 }
 
 iperf() {
-	local path=$1 dir=$2 n=$3 args f
+	local path=$1 dir=$2 n=$3 args f c0 c1
 	args=(-c "$TARGET" -t "$SECS" -O 1 -P "$n" -J --connect-timeout 5000)
 	[ "$dir" = down ] && args+=(-R)
 	f=$WGX_LOGDIR/iperf-$path-$dir-$n-r$round.json
+	c0=$(cpu_ticks)
 	ip netns exec spoke iperf3 "${args[@]}" >"$f" || { cat "$f"; fail "iperf3 $path $dir -P $n"; }
+	c1=$(cpu_ticks)
+	echo "   tcp $dir -P $n $path: $(cpu_shares "$c0" "$c1") busy"
+	rec "tcp_${dir}_${n}_cpus" "$path" "$(cpu_shares "$c0" "$c1")"
 	rec "tcp_${dir}_$n" "$path" "$(python3 -c '
 import json, sys
 print("%.1f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' "$f")"
