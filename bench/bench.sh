@@ -19,6 +19,7 @@ make -s -C bench
 command -v gnuplot >/dev/null || echo "bench: gnuplot is not installed: no chart (apt-get install gnuplot-nox)" >&2
 
 LOGDIR=${WGX_LOGROOT:-$ROOT/tests/logs}/run
+mkdir -p "$(dirname "$LOGDIR")"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 rc=0
 tests/vm/run.sh bench/run.sh | tee "$LOGDIR.result" || rc=$?
