@@ -50,6 +50,11 @@ static int send4(struct wgx_relay *relay, struct sk_buff *skb,
 	int ret = 0;
 
 	skb_mark_not_on_list(skb);
+	/* A forwarded skb still carries what its reception gave it: its
+	 * input route (possibly refcounted), its conntrack entry, its receive
+	 * timestamp (which sch_fq would take for a send time 10 s beyond its
+	 * horizon and drop). None of it belongs to the packet going out. */
+	skb_scrub_packet(skb, true);
 	skb->dev = NULL;
 	skb->mark = fl.flowi4_mark;
 
@@ -116,6 +121,7 @@ static int send6(struct wgx_relay *relay, struct sk_buff *skb,
 	int ret = 0;
 
 	skb_mark_not_on_list(skb);
+	skb_scrub_packet(skb, true);	/* as in send4() */
 	skb->dev = NULL;
 	skb->mark = fl.flowi6_mark;
 
