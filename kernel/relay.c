@@ -217,6 +217,8 @@ int wgx_relay_create(struct wgx_net *wn, const struct wgx_relay_config *cfg,
 		return -ENOMEM;
 	relay->wn = wn;
 	relay->net = wn->net;
+	/* Not 0: a dump's first sequence number 0 is never checked. */
+	relay->generation = 1;
 	strscpy(relay->name, cfg->name, sizeof(relay->name));
 	mutex_init(&relay->lock);
 	spin_lock_init(&relay->ep_lock);
@@ -361,11 +363,15 @@ void wgx_relay_delete(struct wgx_relay *relay)
 	list_del(&relay->list);
 	relay->wn->relay_count--;
 
-	/* No new packets, no new work, then no work in flight. */
+	/* No new work, no new packets, then no work in flight. A reader in
+	 * softirq that found the relay through a socket before it was closed
+	 * sees dying and queues nothing; the grace period after the close
+	 * waits for every such reader. */
 	mutex_lock(&relay->lock);
-	wgx_socket_uninit(relay);
 	WRITE_ONCE(relay->dying, true);
+	wgx_socket_uninit(relay);
 	mutex_unlock(&relay->lock);
+	synchronize_net();
 	cancel_delayed_work_sync(&relay->gc_work);
 	flush_workqueue(relay->wq);
 	skb_queue_purge(&relay->handshake_queue);
