@@ -305,7 +305,12 @@ int wgx_receive(struct sock *sk, struct sk_buff *skb)
 		return 0;
 
 	case WGX_MSG_KEYQ:
-		/* The relay's public key, asked for outside any tunnel. */
+		/* The relay's public key, asked for outside any tunnel: under
+		 * load, a bounded rate per source, as initiations. */
+		if (!admit_handshake(relay, &src)) {
+			drop(relay, skb, NULL, WGX_STAT_DROP_RATELIMITED);
+			return 0;
+		}
 		queue_own(relay, skb, &relay->handshake_queue,
 			  MAX_QUEUED_INCOMING_HANDSHAKES, &relay->handshake_work);
 		return 0;
