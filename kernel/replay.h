@@ -57,12 +57,13 @@ static inline bool wgx_replay_check(struct wgx_replay *r, u64 their_counter)
 /*
  * The same for a relayed session, whose packets the relay cannot
  * authenticate: a counter more than MAX_COUNTER_JUMP above the highest seen
- * is refused rather than allowed to move the window.
+ * (or, on a fresh index, above 0) is refused rather than allowed to move
+ * the window.
  */
 static inline bool wgx_replay_check_relayed(struct wgx_replay *r,
 					    u64 their_counter)
 {
-	if (r->counter && their_counter >= r->counter + MAX_COUNTER_JUMP)
+	if (their_counter >= r->counter + MAX_COUNTER_JUMP)
 		return false;
 	return wgx_replay_check(r, their_counter);
 }
