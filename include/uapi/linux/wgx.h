@@ -7,8 +7,10 @@
  *
  * Relays are named objects that live in the network namespace that created
  * them. Every command below that names a relay carries WGX_A_RELAY_NAME.
- * Changing commands need CAP_NET_ADMIN in the user namespace that owns the
- * network namespace (GENL_UNS_ADMIN_PERM); reading commands need none.
+ * Every command but WGX_CMD_GET_INFO needs CAP_NET_ADMIN in the user
+ * namespace that owns the network namespace (GENL_UNS_ADMIN_PERM): the
+ * reading ones too, since what a relay reports (peers' endpoints, keys,
+ * routes) is its users' private data.
  * Every error carries an extack message that says what was wrong.
  *
  * WGX_CMD_GET_INFO (doit, anyone)
