@@ -83,3 +83,30 @@ assert_eq "$(topo_wg_handshake spoke2 wg0 "$(wgx_key hub)")" 0 "spoke2 has no se
 ping_ok hub 10.120.0.11 3
 assert_ge "$(topo_wg_handshake hub wg0 "$(wgx_key spoke2)")" 1 "hub-initiated handshake"
 echo "hub-initiated handshake to spoke2 succeeded"
+
+# Scenario 3: a relay host with sch_fq on its uplink (the usual BBR setup)
+# and a socket that asks for receive timestamps (chrony does; it turns them
+# on for every received packet). A forwarded packet must leave without its
+# receive timestamp, which fq would take for a send time far beyond its
+# horizon and drop (ip_forward clears it; wgx scrubs what it forwards).
+modprobe sch_fq
+ip netns exec relay tc qdisc replace dev eth0 root fq
+topo_bg relay python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 29, 1)	# SO_TIMESTAMP (Python has no name for it)
+s.bind(("127.0.0.1", 0))
+print("timestamps on", flush=True)
+time.sleep(1e6)'
+sleep 1
+kill -0 "$TOPO_LAST_PID" 2>/dev/null || fail "the timestamping socket is gone: $(cat "$WGX_LOGDIR"/bg-*-python3.log)"
+fwd0=$(wgx_stat fwd_packets)
+ping_ok spoke 10.120.0.1 5
+ping_ok hub 10.120.0.11 5
+fq=$(ip netns exec relay tc -s qdisc show dev eth0)
+echo "$fq"
+grep -q "^qdisc fq " <<<"$fq" || fail "no fq qdisc on the relay's eth0"
+# tc prints horizon_drops only when there are some.
+horizon=$(sed -n 's/.*horizon_drops \([0-9]*\).*/\1/p' <<<"$fq")
+assert_eq "${horizon:-0}" 0 "packets fq dropped as beyond its horizon"
+echo "with fq and receive timestamps on: $(($(wgx_stat fwd_packets) - fwd0)) packets forwarded, 0 horizon drops"
