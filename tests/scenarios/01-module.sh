@@ -60,7 +60,9 @@ assert_eq "$(ip netns exec t1 "$WGX_TOOL" relay status --json | python3 -c 'impo
 
 # Deleting the namespace deletes its relay (the pernet exit).
 ip netns del t1
-wait_until 10 grep -q "relay wgx0 deleted" <(dmesg)
+# (The namespace's cleanup runs later, in a workqueue: read dmesg afresh
+# each time.)
+wait_until 10 sh -c 'dmesg | grep -q "relay wgx0 deleted"'
 dmesg | grep "wgx:" | tail -5
 
 wgx_unload
