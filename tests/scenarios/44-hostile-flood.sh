@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # timeout: 900
 #
-# (About 7 minutes under TCG. On a quiet 2-core host it kept 104% and 108%
-# of the control in two runs; on a host loaded with other VMs the iperf3
-# phases swing from 5 to 41 Mbit/s, and it once failed at 84%: run it
-# without other VMs beside it.)
+# (About 7 minutes under TCG. On a 2-core host running one other test VM
+# it kept 104% and 108% of the control in two runs; on a host loaded with
+# several other VMs the iperf3 phases swing from 5 to 41 Mbit/s, and it
+# once failed at 84%: do not run it beside more than one other VM.)
 #
 # Issue 6, handshake flood: an attacker floods the relay, as fast as its
 # sender can, with initiations keyed to the relay (a valid mac1 for the
