@@ -112,12 +112,12 @@ nft_counter() {
 wgx_stats() {
 	wgx_in relay relay status --json | tr -d ' \n' | grep -o "\"$1\":[0-9]*" | head -n 1 | cut -d: -f2
 }
-# user + nice + system + irq + softirq + steal ticks (1/100 s) of CPU 1.
-cpu1_ticks() { awk '$1 == "cpu1" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 # Busy and total ticks of each CPU, "busy0 total0 busy1 total1 ...", and the
 # busy share of each between two such readings ("cpu0 87% cpu1 45%"): where
 # the end-to-end work runs (ticks go missing under TCG: shares only).
 cpu_ticks() { awk '$1 ~ /^cpu[0-9]+$/ { b = $2 + $3 + $4 + $7 + $8 + $9; printf "%d %d ", b, b + $5 + $6 }' /proc/stat; }
+# user + nice + system + irq + softirq + steal ticks (1/100 s) of CPU 1.
+cpu1_ticks() { local t; read -ra t <<<"$(cpu_ticks)"; echo "${t[2]}"; }
 cpu_shares() {
 	awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ")
 		for (i = 1; i < n; i += 2) { t = y[i + 1] - x[i + 1]
@@ -274,15 +274,15 @@ ping_rtt() {
 }
 
 iperf() {
-	local path=$1 dir=$2 n=$3 args f c0 c1
+	local path=$1 dir=$2 n=$3 args f c0 shares
 	args=(-c "$TARGET" -t "$SECS" -O 1 -P "$n" -J --connect-timeout 5000)
 	[ "$dir" = down ] && args+=(-R)
 	f=$WGX_LOGDIR/iperf-$path-$dir-$n-r$round.json
 	c0=$(cpu_ticks)
 	ip netns exec spoke iperf3 "${args[@]}" >"$f" || { cat "$f"; fail "iperf3 $path $dir -P $n"; }
-	c1=$(cpu_ticks)
-	echo "   tcp $dir -P $n $path: $(cpu_shares "$c0" "$c1") busy"
-	rec "tcp_${dir}_${n}_cpus" "$path" "$(cpu_shares "$c0" "$c1")"
+	shares=$(cpu_shares "$c0" "$(cpu_ticks)")
+	echo "   tcp $dir -P $n $path: $shares busy"
+	rec "tcp_${dir}_${n}_cpus" "$path" "$shares"
 	rec "tcp_${dir}_$n" "$path" "$(python3 -c '
 import json, sys
 print("%.1f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' "$f")"
@@ -528,17 +528,27 @@ wgx_sessions() {
 	[ "$(kv "$out" done)" = "$k" ] || fail "relayed sessions with the hub: $out"
 	SESS_AT=$(date +%s) SESS_K=$k
 }
-# flood_step PATH K: one measured flood of K sessions (wgx) or sources (DNAT).
-flood_step() {
+# path_flood PATH FIGURE K: one measured flood of K sessions (wgx: they
+# must exist) or sources (DNAT), recorded as FIGURE.
+path_flood() {
 	if [ "$1" = wgx ]; then
-		wgx_sessions "$2"
-		relay_flood wgx "sess_$2" 1 data "$RELAY4" 8787 0 "$2" "$SECS" 0 128
-		[ "$2" != 1 ] || [ "$RATE" -le "$WGX_RATE" ] || WGX_RATE=$RATE
+		relay_flood wgx "$2" 1 data "$RELAY4" 8787 0 "$3" "$SECS" 0 128
 	else
 		dnat_on
-		relay_flood dnat "sess_$2" 2 raw "$RELAY4" 51821 0 "$2" "$SECS" 0 128
+		relay_flood dnat "$2" 2 raw "$RELAY4" 51821 0 "$3" "$SECS" 0 128
 		dnat_off
-		[ "$2" != 1 ] || [ "$RATE" -le "$DNAT_RATE" ] || DNAT_RATE=$RATE
+	fi
+}
+# flood_step PATH K: the step's flood of K sessions or sources; the best
+# 1-session rate of each path sets the pool and fixed rates below.
+flood_step() {
+	[ "$1" = wgx ] && wgx_sessions "$2"
+	path_flood "$1" "sess_$2" "$2"
+	[ "$2" = 1 ] || return 0
+	if [ "$1" = wgx ]; then
+		[ "$RATE" -le "$WGX_RATE" ] || WGX_RATE=$RATE
+	else
+		[ "$RATE" -le "$DNAT_RATE" ] || DNAT_RATE=$RATE
 	fi
 }
 for k in $STEPS; do
@@ -562,17 +572,8 @@ log "relay-bound: flatness, 1 and $NSESS sessions in $FLAT_PAIRS pairs"
 for ((pair = 1; pair <= FLAT_PAIRS; pair++)); do
 	for path in $(rotate $((pair - 1)) wgx dnat); do
 		if ((pair % 2)); then ks="1 $NSESS"; else ks="$NSESS 1"; fi
-		[ "$path" = wgx ] && wgx_sessions "$NSESS"
-		[ "$path" = dnat ] && dnat_on
-		for k in $ks; do
-			if [ "$path" = wgx ]; then
-				relay_flood wgx "flatpair_$k" 1 data "$RELAY4" 8787 0 "$k" "$SECS" 0 128
-			else
-				relay_flood dnat "flatpair_$k" 2 raw "$RELAY4" 51821 0 "$k" "$SECS" 0 128
-			fi
-			rec "flatpair_${k}_order" "$path" "$pair"
-		done
-		[ "$path" = dnat ] && dnat_off
+		[ "$path" != wgx ] || wgx_sessions "$NSESS"
+		for k in $ks; do path_flood "$path" "flatpair_$k" "$k"; done
 	done
 done
 
