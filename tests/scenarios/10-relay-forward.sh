@@ -98,7 +98,7 @@ if ! modprobe sch_fq; then
 fi
 ip netns exec relay tc qdisc replace dev eth0 root fq
 topo_bg relay python3 -c '
-import socket, sys, time
+import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, 29, 1)	# SO_TIMESTAMP (Python has no name for it)
 s.bind(("127.0.0.1", 0))
