@@ -109,11 +109,15 @@ if [ -n "${WGX_VM_MODDIR:-}" ] && [ "$WGX_VM_MODDIR" != none ] &&
 		die "cannot bind $WGX_VM_MODDIR to /lib/modules/$KREL"
 fi
 # A checkout under a path the VM covers with its own tmpfs (/tmp, /run,
-# /var/tmp): bind it in from the host root, at the same path.
+# /var/tmp): bring it in from the host root at the same path, writable like
+# the rest of the root (an overlay with its upper layer in the same tmpfs;
+# 30-dkms runs `make` in the checkout), else read-only.
 if [ ! -e "$R$WGX_RUNNER" ] && [ -e "/mnt/lower$WGX_ROOT" ]; then
-	mkdir -p "$R$WGX_ROOT"
-	mount --bind "/mnt/lower$WGX_ROOT" "$R$WGX_ROOT" ||
-		die "cannot bind $WGX_ROOT into the VM"
+	mkdir -p "$R$WGX_ROOT" /mnt/rw/checkout/upper /mnt/rw/checkout/work
+	mount -t overlay -o "lowerdir=/mnt/lower$WGX_ROOT,upperdir=/mnt/rw/checkout/upper,workdir=/mnt/rw/checkout/work" \
+		checkout "$R$WGX_ROOT" 2>/dev/null ||
+		mount --bind "/mnt/lower$WGX_ROOT" "$R$WGX_ROOT" ||
+		die "cannot bring $WGX_ROOT into the VM"
 fi
 # The log share appears at the same path as on the host.
 mkdir -p "$R$WGX_LOGDIR" 2>/dev/null
