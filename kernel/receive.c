@@ -92,11 +92,11 @@ static void forward(struct wgx_relay *relay, struct sk_buff *skb,
 /*
  * An initiation not keyed to the relay: the mac1 names its destination.
  * Only a key that the sender has a route to is tried, in both directions
- * (a spoke to its hubs, a hub to its spokes).
+ * (a spoke to its hubs, a hub to its spokes). The caller charged it to the
+ * sender's endpoint.
  */
 static void forward_initiation(struct wgx_relay *relay, struct sk_buff *skb,
-			       struct wgx_peer *from,
-			       const struct wgx_endpoint *src)
+			       struct wgx_peer *from)
 {
 	struct message_handshake_initiation *msg = (void *)skb->data;
 	struct wgx_route *route, *found = NULL;
@@ -104,10 +104,6 @@ static void forward_initiation(struct wgx_relay *relay, struct sk_buff *skb,
 	struct wgx_peer *to = NULL;
 	int err;
 
-	if (!wgx_ratelimiter_allow(&relay->fwd_limiter, src)) {
-		drop(relay, skb, from, WGX_STAT_DROP_RATELIMITED);
-		return;
-	}
 	/* Remembered whatever becomes of it: a replay of an initiation that
 	 * was refused (say, before its route existed) must not pass later. */
 	if (wgx_initiation_seen(relay, msg->macs.mac1)) {
@@ -280,10 +276,15 @@ int wgx_receive(struct sock *sk, struct sk_buff *skb)
 	switch (class) {
 	case WGX_MSG_INITIATION:
 		from = wgx_peer_by_endpoint(relay, &src);
-		/* An unknown source can only handshake with the relay: under
-		 * load, its admission comes before the mac1 is computed. */
-		if (!from && !admit_handshake(relay, &src)) {
-			drop(relay, skb, NULL, WGX_STAT_DROP_RATELIMITED);
+		/* Admission before any mac1 is computed. An authenticated
+		 * endpoint's initiations, to the relay or to be forwarded,
+		 * are charged to the endpoint (a peer sends one every 5 s at
+		 * most): a rogue peer's flood costs a lookup per datagram, not
+		 * a BLAKE2s. An unknown source can only handshake with the
+		 * relay: under load, a bounded rate per source address. */
+		if (from ? !wgx_ratelimiter_allow(&relay->fwd_limiter, &src) :
+			   !admit_handshake(relay, &src)) {
+			drop(relay, skb, from, WGX_STAT_DROP_RATELIMITED);
 			return 0;
 		}
 		if (wgx_mac1_check(skb->data, skb->len,
@@ -301,7 +302,7 @@ int wgx_receive(struct sock *sk, struct sk_buff *skb)
 			drop(relay, skb, NULL, WGX_STAT_DROP_UNKNOWN_ENDPOINT);
 			return 0;
 		}
-		forward_initiation(relay, skb, from, &src);
+		forward_initiation(relay, skb, from);
 		return 0;
 
 	case WGX_MSG_KEYQ:

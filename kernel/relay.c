@@ -17,7 +17,8 @@
 #include <linux/sort.h>
 #include <net/netns/generic.h>
 
-/* Forwarded initiations per source endpoint: generous for a hub that
+/* Initiations per authenticated source endpoint (to the relay and to be
+ * forwarded), charged before any mac1 is computed: generous for a hub that
  * (re)initiates to many spokes at once, still a hard ceiling on a flood. */
 #define FWD_HANDSHAKES_PER_SECOND 100
 #define FWD_HANDSHAKES_BURST 200
