@@ -252,7 +252,7 @@ static int fill_relay(struct sk_buff *skb, struct wgx_relay *relay)
 			atomic_read(&relay->keypairs.nelems)) ||
 	    nla_put_u32(skb, WGX_A_LIMITER_COUNT,
 			READ_ONCE(relay->own_limiter.count) +
-			READ_ONCE(relay->fwd_limiter.count) +
+			READ_ONCE(relay->peer_limiter.count) +
 			READ_ONCE(relay->queue_limiter.count)))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, WGX_A_STATS);

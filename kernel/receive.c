@@ -282,7 +282,7 @@ int wgx_receive(struct sock *sk, struct sk_buff *skb)
 		 * most): a rogue peer's flood costs a lookup per datagram, not
 		 * a BLAKE2s. An unknown source can only handshake with the
 		 * relay: under load, a bounded rate per source address. */
-		if (from ? !wgx_ratelimiter_allow(&relay->fwd_limiter, &src) :
+		if (from ? !wgx_ratelimiter_allow(&relay->peer_limiter, &src) :
 			   !admit_handshake(relay, &src)) {
 			drop(relay, skb, from, WGX_STAT_DROP_RATELIMITED);
 			return 0;

@@ -20,8 +20,8 @@
 /* Initiations per authenticated source endpoint (to the relay and to be
  * forwarded), charged before any mac1 is computed: generous for a hub that
  * (re)initiates to many spokes at once, still a hard ceiling on a flood. */
-#define FWD_HANDSHAKES_PER_SECOND 100
-#define FWD_HANDSHAKES_BURST 200
+#define PEER_HANDSHAKES_PER_SECOND 100
+#define PEER_HANDSHAKES_BURST 200
 /* The relay's own handshakes under load, per source address. */
 #define OWN_HANDSHAKES_PER_SECOND 20
 #define OWN_HANDSHAKES_BURST 5
@@ -178,7 +178,7 @@ static void gc_worker(struct work_struct *work)
 	wgx_peer_gc(relay, false);
 	mutex_unlock(&relay->lock);
 	wgx_ratelimiter_gc(&relay->own_limiter, false);
-	wgx_ratelimiter_gc(&relay->fwd_limiter, false);
+	wgx_ratelimiter_gc(&relay->peer_limiter, false);
 	wgx_ratelimiter_gc(&relay->queue_limiter, false);
 	if (!READ_ONCE(relay->dying))
 		queue_delayed_work(relay->wq, &relay->gc_work, GC_INTERVAL * HZ);
@@ -190,7 +190,7 @@ static void relay_free(struct wgx_relay *relay)
 		destroy_workqueue(relay->wq);
 	kvfree(relay->recent_init);
 	wgx_ratelimiter_uninit(&relay->own_limiter);
-	wgx_ratelimiter_uninit(&relay->fwd_limiter);
+	wgx_ratelimiter_uninit(&relay->peer_limiter);
 	wgx_ratelimiter_uninit(&relay->queue_limiter);
 	rhashtable_destroy(&relay->keypairs);
 	rhashtable_destroy(&relay->indices);
@@ -248,8 +248,9 @@ int wgx_relay_create(struct wgx_net *wn, const struct wgx_relay_config *cfg,
 		goto err_indices;
 	if (wgx_ratelimiter_init(&relay->own_limiter, OWN_HANDSHAKES_PER_SECOND,
 				 OWN_HANDSHAKES_BURST, false) ||
-	    wgx_ratelimiter_init(&relay->fwd_limiter, FWD_HANDSHAKES_PER_SECOND,
-				 FWD_HANDSHAKES_BURST, true) ||
+	    wgx_ratelimiter_init(&relay->peer_limiter,
+				 PEER_HANDSHAKES_PER_SECOND,
+				 PEER_HANDSHAKES_BURST, true) ||
 	    wgx_ratelimiter_init(&relay->queue_limiter,
 				 QUEUED_HANDSHAKES_PER_SECOND,
 				 QUEUED_HANDSHAKES_BURST, false))
@@ -294,7 +295,7 @@ int wgx_relay_create(struct wgx_net *wn, const struct wgx_relay_config *cfg,
 err_limiters:
 	kvfree(relay->recent_init);
 	wgx_ratelimiter_uninit(&relay->own_limiter);
-	wgx_ratelimiter_uninit(&relay->fwd_limiter);
+	wgx_ratelimiter_uninit(&relay->peer_limiter);
 	wgx_ratelimiter_uninit(&relay->queue_limiter);
 	rhashtable_destroy(&relay->keypairs);
 err_indices:

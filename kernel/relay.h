@@ -82,7 +82,9 @@ struct wgx_relay {
 	struct work_struct own_work;
 	u64 last_under_load;		/* boottime ns; READ_ONCE */
 	struct wgx_ratelimiter own_limiter;	/* own handshakes, per IP */
-	struct wgx_ratelimiter fwd_limiter;	/* initiations from authenticated endpoints, per endpoint */
+	/* Initiations from authenticated endpoints, per endpoint, before
+	 * any mac1 is computed (see wgx_receive()). */
+	struct wgx_ratelimiter peer_limiter;
 	/* Under load: admission to the handshake queue, per source address,
 	 * in softirq (one source cannot fill the queue; see wgx_receive()). */
 	struct wgx_ratelimiter queue_limiter;
