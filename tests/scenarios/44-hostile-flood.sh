@@ -3,8 +3,10 @@
 # timeout: 900
 #
 # (Measured on an uncontended 2-core host, flood of 32,000-41,000
-# datagrams/s: the spoke kept 94.2%, 98.7% and 102.2% of the control in
-# three runs. Before the relay charged an authenticated endpoint's
+# datagrams/s: the spoke kept 94.2%, 98.7% and 102.2% of the control
+# (ratio of totals) in three runs; with paired rounds, median 94.7% and
+# 99.3%, single rounds 77-118%. A CI run judged on the ratio of totals
+# measured about 89% and failed: its rounds swung from 69% to 105%. Before the relay charged an authenticated endpoint's
 # initiations to its per-endpoint limit ahead of the mac1 check, the rogue
 # spokes' flood cost a BLAKE2s per datagram and the spoke kept 73-81.5% at
 # 43,000/s.)
@@ -72,13 +74,19 @@ ping_ok spoke 10.120.0.2 2
 
 # One iperf3 spoke -> hub for the whole measurement; phases of P seconds
 # cycle through no flood, the control (the flood into the sink) and the
-# attack (the flood at the relay), ROUNDS times. A phase's throughput is what
-# the hub's WireGuard received from the spoke in a window inside the flood
-# (wg show transfer, read 0.5 s after the flood started and P - 2.5 s later),
-# so that the host's load, which comes and goes (other VMs share its 2
-# cores), weighs on every kind of phase alike.
+# attack (the flood at the relay), ROUNDS times, the control and the attack
+# in turn first. A phase's throughput is what the hub's WireGuard received
+# from the spoke in a window inside the flood (wg show transfer, read 0.5 s
+# after the flood started and P - 2.5 s later).
+#
+# The figure judged is the median over the rounds of attack / control, each
+# round's two phases side by side: the host's load comes and goes (under
+# TCG a single phase swings by 15-30%: one CI round measured 69% and the
+# next 105%), and a pair cancels the slow part of it, the median a round
+# that a burst of host load hit. Every round's ratio and the ratio of the
+# totals are printed as well.
 P=${WGX_FLOOD_PHASE_SECS:-6}
-ROUNDS=${WGX_FLOOD_ROUNDS:-5}
+ROUNDS=${WGX_FLOOD_ROUNDS:-7}
 topo_bg hub iperf3 -s -B 10.120.0.1
 sleep 1
 topo_bg spoke iperf3 -c 10.120.0.1 -t 3600
@@ -120,11 +128,16 @@ phase() {
 	BYTES[$kind]=$((${BYTES[$kind]:-0} + b1 - b0))
 	SECS[$kind]=$(awk -v a="${SECS[$kind]:-0}" -v b="$t0" -v c="$t1" 'BEGIN { print a + c - b }')
 	SENT[$kind]=$((${SENT[$kind]:-0} + FLOOD_SENT))
-	echo "  $kind: $(awk -v b=$((b1 - b0)) -v s="$t0" -v e="$t1" 'BEGIN { printf "%.1f Mbit/s", b * 8 / (e - s) / 1e6 }')"
+	RATE[$kind]=$(awk -v b=$((b1 - b0)) -v s="$t0" -v e="$t1" 'BEGIN { printf "%.1f", b * 8 / (e - s) / 1e6 }')
 }
+declare -A RATE=()
+RATIOS=()
 s0=$(stats)
-for _ in $(seq "$ROUNDS"); do
-	for k in none sink relay; do phase $k; done
+for r in $(seq "$ROUNDS"); do
+	if [ $((r % 2)) = 1 ]; then order="none sink relay"; else order="none relay sink"; fi
+	for k in $order; do phase $k; done
+	RATIOS+=("$(awk -v a="${RATE[relay]}" -v c="${RATE[sink]}" 'BEGIN { printf "%.1f", (c > 0 ? 100 * a / c : 0) }')")
+	echo "  round $r ($order): no flood ${RATE[none]}, control ${RATE[sink]}, attack ${RATE[relay]} Mbit/s: ${RATIOS[-1]}%"
 done
 s1=$(stats)
 mbit() { awk -v b="${BYTES[$1]}" -v s="${SECS[$1]}" 'BEGIN { printf "%.1f", b * 8 / s / 1e6 }'; }
@@ -143,9 +156,11 @@ assert_ge "$cookies" 1 "cookie replies under load"
 # refilled burst.
 max_fwd=$(awk -v p="$P" -v r="$ROUNDS" 'BEGIN { printf "%d", 2 * r * (10 + 2 * (p + 1)) + 10 }')
 [ "$fwd" -le "$max_fwd" ] || fail "$fwd initiations forwarded (at most $max_fwd): not rate-limited"
-ratio=$(awk -v a="${BYTES[relay]}" -v as="${SECS[relay]}" -v c="${BYTES[sink]}" -v cs="${SECS[sink]}" \
+total=$(awk -v a="${BYTES[relay]}" -v as="${SECS[relay]}" -v c="${BYTES[sink]}" -v cs="${SECS[sink]}" \
 	'BEGIN { printf "%.1f", 100 * (a / as) / (c / cs) }')
-echo "throughput under attack: $ratio% of the control ($(awk -v a="${BYTES[relay]}" -v as="${SECS[relay]}" -v c="${BYTES[none]}" -v cs="${SECS[none]}" 'BEGIN { printf "%.1f", 100 * (a / as) / (c / cs) }')% of no flood)"
+ratio=$(printf '%s\n' "${RATIOS[@]}" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+echo "throughput under attack: median $ratio% of the control over $ROUNDS rounds (${RATIOS[*]});" \
+     "totals: $total% of the control, $(awk -v a="${BYTES[relay]}" -v as="${SECS[relay]}" -v c="${BYTES[none]}" -v cs="${SECS[none]}" 'BEGIN { printf "%.1f", 100 * (a / as) / (c / cs) }')% of no flood"
 
 # Fresh handshakes during a flood: the spoke forgets the relay and the hub
 # and makes new sessions with both while the flood runs.
@@ -172,4 +187,4 @@ assert_ge "$h_hub" "$t0" "fresh handshake with the hub"
 floods_wait
 wgx_in relay relay status
 awk -v r="$ratio" 'BEGIN { exit !(r >= 90) }' ||
-	fail "the spoke kept $ratio% of its throughput under attack (control: same flood into a sink), expected >= 90%"
+	fail "the spoke kept a median $ratio% of its throughput under attack (control: same flood into a sink), expected >= 90%"
